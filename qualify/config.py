@@ -1,0 +1,82 @@
+"""Configuration: defaults, then ``instance/config.py``, then ``QUALIFY_*`` environment
+variables, then the test mapping. Read only inside ``create_app``."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def defaults(instance_path: str) -> dict:
+    instance = Path(instance_path)
+    return {
+        "SECRET_KEY": None,  # generated once into instance/secret_key when not configured
+        "DATABASE_URL": f"sqlite:///{instance / 'qualify.db'}",
+        "QUEUE_URL": f"sqlite:///{instance / 'queue.db'}",  # or redis://host:6379/0, or "immediate"
+        "QUESTIONNAIRES_DIR": str(PROJECT_ROOT / "questionnaires"),
+        "REPORT_TEMPLATES_DIR": str(PROJECT_ROOT / "report_templates"),
+        "STATIC_DIR": str(PROJECT_ROOT / "static"),
+        "REPS_FILE": str(instance / "reps.yaml"),
+        "OUTBOX_DIR": str(instance / "outbox"),
+        "BASE_URL": "http://127.0.0.1:5000",
+        "MAIL_SERVER": None,  # None: emails are written to OUTBOX_DIR as .eml files
+        "MAIL_PORT": 25,
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
+        "MAIL_USE_TLS": False,
+        "MAIL_USE_SSL": False,
+        "MAIL_TIMEOUT": 20,
+        "MAIL_DEFAULT_SENDER": "qualify <no-reply@qualify.localhost>",
+        "DELIVERY_MAX_ATTEMPTS": 8,
+        "DELIVERY_RETRY_BASE_SECONDS": 30,
+        "FALLBACK_OWNER": "sales-manager@qualify.localhost",
+        "SLA_BUSINESS_HOURS": 8,
+        "BUSINESS_TIMEZONE": "Europe/Paris",
+        "BUSINESS_HOURS": [9, 18],
+        "BLACKLIST_DOMAINS": [],
+        "BLACKLIST_COMPANIES": [],
+        "REP_LINK_MAX_AGE_DAYS": 14,
+    }
+
+
+def _coerce(raw: str, default: object) -> object:
+    """Read an environment string as the type of its default (lists and numbers as JSON)."""
+    if isinstance(default, bool):
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, list):
+        raw = raw.strip()
+        return json.loads(raw) if raw.startswith("[") else [p.strip() for p in raw.split(",") if p.strip()]
+    return raw
+
+
+def load_config(app: Flask, test_config: Mapping | None) -> None:
+    os.makedirs(app.instance_path, exist_ok=True)
+    base = defaults(app.instance_path)
+    app.config.update(base)
+    app.config.from_pyfile("config.py", silent=True)
+    for key, default in base.items():
+        raw = os.environ.get(f"QUALIFY_{key}")
+        if raw is not None:
+            app.config[key] = _coerce(raw, default)
+    if test_config:
+        app.config.update(test_config)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+
+
+def _instance_secret(instance: Path) -> str:
+    """A random secret kept in the instance folder, so signed links survive restarts."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,74 @@
+"""The prospect's own self-diagnostic: points per answer into named dimensions, score bands
+chosen into recommendations. This is what the prospect sees live and in their report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .questionnaire import Band, Questionnaire
+from .scoring import Answers, effects_of, is_answered
+
+
+@dataclass(frozen=True)
+class DimensionResult:
+    id: str
+    label: str
+    percent: int
+    band: Band
+
+
+@dataclass(frozen=True)
+class DiagnosticResult:
+    percent: int
+    band: Band
+    dimensions: tuple[DimensionResult, ...]
+    answered: int  # questions answered so far
+    total_questions: int
+
+
+def _band(bands: list[Band], percent: int) -> Band:
+    for band in bands:
+        if band.min <= percent <= band.max:
+            return band
+    return min(bands, key=lambda b: min(abs(b.min - percent), abs(b.max - percent)))
+
+
+def max_points(questionnaire: Questionnaire) -> dict[str, int]:
+    """The most points each dimension can get from the questionnaire's answers."""
+    best: dict[str, int] = {d.id: 0 for d in questionnaire.diagnostic.dimensions}
+    for question in questionnaire.questions():
+        effects = question.effects()
+        for dimension in best:
+            gains = [e.points.get(dimension, 0) for e in effects]
+            if question.type == "multiple":
+                best[dimension] += sum(g for g in gains if g > 0)
+            elif gains:
+                best[dimension] += max(0, *gains)
+    return best
+
+
+def diagnose(questionnaire: Questionnaire, answers: Answers) -> DiagnosticResult:
+    """The diagnostic for the answers given so far (unanswered questions count nothing)."""
+    dimensions = questionnaire.diagnostic.dimensions
+    earned = {d.id: 0 for d in dimensions}
+    questions = questionnaire.questions()
+    for question in questions:
+        for effect in effects_of(question, answers.get(question.id)):
+            for dimension, points in effect.points.items():
+                if dimension in earned:
+                    earned[dimension] += points
+    ceiling = max_points(questionnaire)
+    results = []
+    for d in dimensions:
+        percent = round(100 * max(0, earned[d.id]) / ceiling[d.id]) if ceiling[d.id] else 0
+        percent = min(100, percent)
+        results.append(DimensionResult(d.id, d.label, percent, _band(d.bands, percent)))
+    overall = round(sum(r.percent for r in results) / len(results)) if results else 0
+    return DiagnosticResult(
+        percent=overall,
+        band=_band(questionnaire.diagnostic.bands, overall),
+        dimensions=tuple(results),
+        answered=sum(1 for q in questions if is_answered(answers.get(q.id))),
+        total_questions=len(questions),
+    )

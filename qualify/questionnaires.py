@@ -1,0 +1,73 @@
+"""The questionnaires the app serves, loaded from ``QUESTIONNAIRES_DIR`` and reloaded when a
+file changes (so a marketer's edit takes effect without a restart)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from .core.loader import QuestionnaireError, load_questionnaire
+from .core.questionnaire import Questionnaire
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Published:
+    """A loaded questionnaire with the file it came from and the hash of its content."""
+
+    questionnaire: Questionnaire
+    path: Path
+    content_hash: str
+    mtime_ns: int
+
+
+class QuestionnaireRegistry:
+    def __init__(self, directory: str | Path):
+        self.directory = Path(directory)
+        self._by_id: dict[str, Published] = {}
+        self._files: dict[Path, int] = {}
+        self.errors: dict[Path, QuestionnaireError] = {}
+
+    def _scan(self) -> None:
+        files = {
+            p: p.stat().st_mtime_ns
+            for p in sorted(self.directory.glob("*.y*ml"))
+            if p.suffix in (".yaml", ".yml") and not p.name.endswith((".cases.yaml", ".cases.yml"))
+        }
+        if files == self._files:
+            return
+        by_id: dict[str, Published] = {}
+        errors: dict[Path, QuestionnaireError] = {}
+        for path, mtime in files.items():
+            try:
+                questionnaire = load_questionnaire(path)
+            except QuestionnaireError as exc:
+                log.error("questionnaire not loaded:\n%s", exc)
+                errors[path] = exc
+                continue
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            by_id[questionnaire.id] = Published(questionnaire, path, digest, mtime)
+        self._by_id, self._files, self.errors = by_id, files, errors
+
+    def get(self, questionnaire_id: str) -> Published | None:
+        self._scan()
+        return self._by_id.get(questionnaire_id)
+
+    def all(self) -> list[Published]:
+        self._scan()
+        return list(self._by_id.values())
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["qualify.questionnaires"] = QuestionnaireRegistry(
+        app.config["QUESTIONNAIRES_DIR"]
+    )
+
+
+def registry(app: Flask | None = None) -> QuestionnaireRegistry:
+    return (app or current_app).extensions["qualify.questionnaires"]
