@@ -59,3 +59,22 @@ class Database:
 
 def get_db(app: Flask) -> Database:
     return app.extensions["qualify.db"]
+
+
+def alembic_config(url: str):
+    """An Alembic config pointing at the bundled migrations and ``url``."""
+    from pathlib import Path
+
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade_database(url: str) -> None:
+    """Bring the database at ``url`` to the latest migration."""
+    from alembic import command
+
+    command.upgrade(alembic_config(url), "head")

@@ -1,0 +1,117 @@
+"""A prospect's response: started, saved at every step, submitted once."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Mapping
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ..models import Answer, Response, utcnow
+from . import Settings
+from .leads import SubmitResult, qualify_response
+
+
+class ResponseClosedError(Exception):
+    """The response was already submitted; it can no longer change."""
+
+
+class UnknownResponseError(Exception):
+    """No response has this token (mistyped, purged or forged)."""
+
+
+def new_token() -> str:
+    """An unguessable response token (256 bits)."""
+    return secrets.token_urlsafe(32)
+
+
+def start_response(
+    session: Session,
+    questionnaire_id: str,
+    questionnaire_version: int,
+    hidden: Mapping[str, str] | None = None,
+) -> Response:
+    """Create an in-progress response and commit it."""
+    response = Response(
+        token=new_token(),
+        questionnaire_id=questionnaire_id,
+        questionnaire_version=questionnaire_version,
+        hidden=dict(hidden or {}),
+    )
+    session.add(response)
+    session.commit()
+    return response
+
+
+def get_response(session: Session, token: str) -> Response:
+    response = session.scalar(select(Response).where(Response.token == token))
+    if response is None:
+        raise UnknownResponseError(token)
+    return response
+
+
+def save_answers(
+    session: Session, token: str, answers: Mapping[str, object], step: int | None = None
+) -> Response:
+    """Store answers (None or empty removes one) and the furthest step reached; commit."""
+    response = get_response(session, token)
+    if response.status != "in_progress":
+        raise ResponseClosedError(token)
+    existing = {a.question_id: a for a in response.answers}
+    for question_id, value in answers.items():
+        empty = value is None or value == "" or value == []
+        if question_id in existing:
+            if empty:
+                response.answers.remove(existing[question_id])
+            else:
+                existing[question_id].value = value
+        elif not empty:
+            response.answers.append(Answer(question_id=question_id, value=value))
+    if step is not None:
+        response.step = max(response.step, step)
+    response.updated_at = utcnow()
+    session.commit()
+    return response
+
+
+def submit_response(
+    session: Session,
+    token: str,
+    published,
+    settings: Settings,
+    enqueue: Callable[[int], None] = lambda delivery_id: None,
+    now: datetime | None = None,
+) -> SubmitResult:
+    """Submit a response: qualify it into a lead (new or merged), commit, then enqueue emails.
+
+    Submitting twice (double click, two tabs, a replayed POST) returns the first result and
+    creates nothing: the response is claimed with an atomic compare-and-set before anything
+    else happens, so that concurrent submissions serialise on it.
+    """
+    now = now or utcnow()
+    claimed = session.execute(
+        update(Response)
+        .where(Response.token == token, Response.status == "in_progress")
+        .values(status="submitted", submitted_at=now)
+    ).rowcount
+    if not claimed:
+        session.rollback()
+        response = get_response(session, token)
+        if response.lead_id is None:
+            raise ResponseClosedError(token)
+        return SubmitResult(
+            response.lead_id, response.lead.stage, False, (), already_submitted=True
+        )
+    try:
+        response = get_response(session, token)
+        session.refresh(response)
+        outcome = qualify_response(session, response, published, settings, now)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    for delivery_id in outcome.delivery_ids:
+        enqueue(delivery_id)
+    return outcome

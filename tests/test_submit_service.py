@@ -1,0 +1,77 @@
+"""The submit use case against the database: lead, snapshot, stage events, routing."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from factories import HOT_ANSWERS, POOR_FIT_ANSWERS, answers, contact
+from qualify.models import Assignment, Delivery, Lead, Rep, ScoreSnapshot, StageEvent
+from qualify.services import Settings
+from qualify.services.responses import save_answers, start_response, submit_response
+from qualify.services.routing import load_reps
+
+
+def submit(session, published, values, settings=Settings()):
+    q = published.questionnaire
+    response = start_response(session, q.id, q.version, {"utm_source": "test"})
+    save_answers(session, response.token, values, step=len(q.steps))
+    return submit_response(session, response.token, published, settings), response.token
+
+
+def test_a_hot_lead_is_routed_to_the_matching_rep_with_an_sla(app, session, published):
+    load_reps(session, app.config["REPS_FILE"])
+    result, _ = submit(session, published, {**HOT_ANSWERS, **contact()})
+    lead = session.get(Lead, result.lead_id)
+    assert lead.stage == "routed"
+    assignment = session.scalar(select(Assignment).where(Assignment.lead_id == lead.id))
+    assert assignment.rep.email == "camille.martin@acme-data.example"  # saas + france
+    assert assignment.sla_due_at > assignment.assigned_at
+    stages = [e.to_stage for e in session.scalars(select(StageEvent).order_by(StageEvent.id))]
+    assert stages == ["lead", "mql", "sql", "routed"]
+    kinds = sorted(d.kind for d in session.scalars(select(Delivery)))
+    assert kinds == ["dossier", "report"]
+    snapshot = session.scalar(select(ScoreSnapshot))
+    assert snapshot.questionnaire_version == published.questionnaire.version
+    assert snapshot.content_hash == published.content_hash
+    assert snapshot.details["stage"] == "sql"
+
+
+def test_a_poor_fit_gets_only_the_prospect_report(app, session, published):
+    load_reps(session, app.config["REPS_FILE"])
+    result, _ = submit(session, published, {**POOR_FIT_ANSWERS, **contact()})
+    assert result.stage == "lead"
+    assert [d.kind for d in session.scalars(select(Delivery))] == ["report"]
+
+
+def test_submitting_twice_creates_one_lead(app, session, published):
+    result, token = submit(session, published, {**HOT_ANSWERS, **contact()})
+    again = submit_response(session, token, published, Settings())
+    assert again.already_submitted and again.lead_id == result.lead_id
+    assert session.scalar(select(func.count(Lead.id))) == 1
+    assert session.scalar(select(func.count(Delivery.id))) == len(result.delivery_ids)
+
+
+def test_the_same_person_answering_again_merges_into_their_open_lead(app, session, published):
+    first, _ = submit(session, published, {**answers(POOR_FIT_ANSWERS), **contact()})
+    second, _ = submit(
+        session, published, {**HOT_ANSWERS, **contact(email=" Claire.Dupont@BigCo.example ")}
+    )
+    assert second.lead_id == first.lead_id and not second.created
+    assert session.scalar(select(func.count(Lead.id))) == 1
+    assert session.get(Lead, first.lead_id).stage == "routed"
+
+
+def test_a_blacklisted_domain_is_disqualified(app, session, published):
+    settings = Settings(blacklist_domains=frozenset({"bigco.example"}))
+    result, _ = submit(session, published, {**HOT_ANSWERS, **contact()}, settings)
+    assert result.stage == "disqualified"
+
+
+def test_with_no_matching_rep_the_fallback_owner_gets_the_lead(app, session, published):
+    load_reps(session, app.config["REPS_FILE"])
+    session.query(Rep).filter(Rep.email.like("camille%")).update({"away": True})
+    session.commit()
+    result, _ = submit(session, published, {**HOT_ANSWERS, **contact()})
+    assignment = session.scalar(select(Assignment).where(Assignment.lead_id == result.lead_id))
+    assert assignment.rep.is_fallback
+    assert "fallback" in assignment.reason
