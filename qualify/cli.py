@@ -1,4 +1,8 @@
-"""The ``qualify`` command line (also under ``flask --app qualify``)."""
+"""The ``qualify`` command line (also under ``flask --app qualify``).
+
+Commands live in one file per noun (cli_*.py) and are added to ``main`` here; ``init_app``
+gives the same commands to ``flask --app qualify``.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,8 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup
 
-
-def init_app(app: Flask) -> None:
-    pass
+from .cli_scoring import score
+from .cli_setup import init, reps, run
 
 
 def _create_app():
@@ -20,3 +23,17 @@ def _create_app():
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
 def main() -> None:
     """qualify: turn a B2B self-diagnostic into a qualified, routed lead."""
+
+
+def init_app(app: Flask) -> None:
+    for command in main.commands.values():
+        app.cli.add_command(command)
+
+
+main.add_command(init)
+main.add_command(run)
+main.add_command(reps)
+main.add_command(score)
+
+if __name__ == "__main__":
+    main()

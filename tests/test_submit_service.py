@@ -11,11 +11,11 @@ from qualify.services.responses import save_answers, start_response, submit_resp
 from qualify.services.routing import load_reps
 
 
-def submit(session, published, values, settings=Settings()):
+def submit(session, published, values, settings=None):
     q = published.questionnaire
     response = start_response(session, q.id, q.version, {"utm_source": "test"})
     save_answers(session, response.token, values, step=len(q.steps))
-    return submit_response(session, response.token, published, settings), response.token
+    return submit_response(session, response.token, published, settings or Settings()), response.token
 
 
 def test_a_hot_lead_is_routed_to_the_matching_rep_with_an_sla(app, session, published):

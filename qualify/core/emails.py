@@ -4,15 +4,7 @@ from __future__ import annotations
 
 #: Free webmail and disposable providers: an address there is not a business email.
 NON_BUSINESS_DOMAINS = frozenset(
-    """
-    gmail.com googlemail.com yahoo.com yahoo.fr yahoo.co.uk ymail.com hotmail.com hotmail.fr
-    hotmail.co.uk outlook.com outlook.fr live.com live.fr msn.com aol.com icloud.com me.com
-    mac.com gmx.com gmx.de gmx.fr gmx.net web.de mail.com mail.ru yandex.com yandex.ru
-    protonmail.com proton.me pm.me tutanota.com zoho.com orange.fr wanadoo.fr free.fr sfr.fr
-    laposte.net bbox.fr neuf.fr libero.it qq.com 163.com 126.com naver.com
-    mailinator.com guerrillamail.com 10minutemail.com tempmail.com temp-mail.org yopmail.com
-    yopmail.fr trashmail.com sharklasers.com getnada.com dispostable.com maildrop.cc
-    """.split()
+    ["gmail.com", "googlemail.com", "yahoo.com", "yahoo.fr", "yahoo.co.uk", "ymail.com", "hotmail.com", "hotmail.fr", "hotmail.co.uk", "outlook.com", "outlook.fr", "live.com", "live.fr", "msn.com", "aol.com", "icloud.com", "me.com", "mac.com", "gmx.com", "gmx.de", "gmx.fr", "gmx.net", "web.de", "mail.com", "mail.ru", "yandex.com", "yandex.ru", "protonmail.com", "proton.me", "pm.me", "tutanota.com", "zoho.com", "orange.fr", "wanadoo.fr", "free.fr", "sfr.fr", "laposte.net", "bbox.fr", "neuf.fr", "libero.it", "qq.com", "163.com", "126.com", "naver.com", "mailinator.com", "guerrillamail.com", "10minutemail.com", "tempmail.com", "temp-mail.org", "yopmail.com", "yopmail.fr", "trashmail.com", "sharklasers.com", "getnada.com", "dispostable.com", "maildrop.cc"]
 )
 
 

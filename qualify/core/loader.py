@@ -1,17 +1,40 @@
 """Load a questionnaire YAML file safely, reporting every mistake with file, line and hint.
 
-(First version: the issue #2 helper replaces this with the full checker.)
+Three passes, each collecting all the mistakes it finds:
+
+1. **Parse** the YAML event stream ourselves (never ``yaml.load``): anchors, aliases, tags,
+   duplicate keys and YAML 1.1 surprises (``no``, ``on``, ``0755``, ``1:10`` unquoted) are
+   refused, and the line and column of every value is kept, keyed by its path.
+2. **Validate** the plain data with the pydantic model; each error's ``loc`` is mapped back
+   to a line through those paths, and rephrased for a marketer (what was found, what to write).
+3. **Check references** the model cannot see: duplicate question ids, unknown criteria,
+   signals and dimensions, routing questions, unfed criteria, score bands with gaps.
+
+Pure: PyYAML and pydantic only.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import difflib
+import re
+import types
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Any, Union, get_args, get_origin
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from .questionnaire import Questionnaire
+from .questionnaire import Band, Effect, Question, Questionnaire
+
+#: Larger files are refused before parsing: a real questionnaire is a few KiB.
+MAX_BYTES = 256 * 1024
+#: Deeper nesting is refused (the format needs about 8 levels; this bounds recursion).
+MAX_DEPTH = 40
+
+DataPath = tuple[str | int, ...]
+Position = tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -23,8 +46,10 @@ class LoadError:
     hint: str | None = None
 
     def __str__(self) -> str:
-        where = self.file + (f":{self.line}" if self.line else "") + (
-            f":{self.column}" if self.column else ""
+        where = (
+            self.file
+            + (f":{self.line}" if self.line else "")
+            + (f":{self.column}" if self.column else "")
         )
         return f"{where}: {self.message}" + (f" — {self.hint}" if self.hint else "")
 
@@ -38,10 +63,779 @@ class QuestionnaireError(Exception):
 
 
 def load_questionnaire(path: str | Path) -> Questionnaire:
+    """Load and check one questionnaire file.
+
+    Raises ``QuestionnaireError`` listing every mistake found (file, line, column, message,
+    hint); a YAML syntax error stops the parse, so mistakes after it are not reported.
+    """
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
+    file = str(path)
+    data, source, errors = parse_yaml(read_source(path), file)
+    questionnaire, findings = validate_data(data)
+    if questionnaire is not None:
+        findings += check_references(questionnaire)
+    errors += [locate_finding(finding, source, file) for finding in findings]
+    if errors:
+        raise QuestionnaireError(sorted(errors, key=lambda e: (e.line or 0, e.column or 0)))
+    assert questionnaire is not None  # no errors means the model validated
+    return questionnaire
+
+
+def read_source(path: Path) -> str:
+    """The file's text; refuses files that are missing, too large or not UTF-8."""
+    file = str(path)
     try:
-        data = yaml.safe_load(text)
-        return Questionnaire.model_validate(data)
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise QuestionnaireError([LoadError(str(path), None, None, str(exc))]) from exc
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_BYTES + 1)  # never read more than the limit
+    except OSError as exc:
+        raise QuestionnaireError(
+            [LoadError(file, None, None, f"cannot read the file: {exc.strerror}", None)]
+        ) from None
+    if len(raw) > MAX_BYTES:
+        raise QuestionnaireError(
+            [
+                LoadError(
+                    file,
+                    None,
+                    None,
+                    f"the file is larger than {MAX_BYTES // 1024} KiB, the limit for a questionnaire",
+                    "a questionnaire is a few KiB of YAML: split it, or remove what is not needed",
+                )
+            ]
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise QuestionnaireError(
+            [LoadError(file, line, None, "the file is not UTF-8 text", "save it as UTF-8")]
+        ) from None
+
+
+# -- 1. parsing: YAML events to plain data, with the position of every value --------------
+
+
+@dataclass
+class SourceMap:
+    """Where each value (by path of keys and indices) and each mapping key sits in the file."""
+
+    values: dict[DataPath, Position] = field(default_factory=dict)
+    keys: dict[DataPath, Position] = field(default_factory=dict)
+
+    def locate(self, path: DataPath, at_key: bool = False) -> Position:
+        """The position of ``path``, or of its nearest ancestor the file has."""
+        while True:
+            if at_key and path in self.keys:
+                return self.keys[path]
+            if path in self.values:
+                return self.values[path]
+            if not path:
+                return (1, 1)
+            path = path[:-1]
+
+
+def parse_yaml(text: str, file: str) -> tuple[Any, SourceMap, list[LoadError]]:
+    """Parse YAML text into plain data, its source map, and the refused constructs found.
+
+    Raises ``QuestionnaireError`` on a syntax error (with any mistakes found before it).
+    """
+    builder = TreeBuilder(file)
+    try:
+        data = builder.build(yaml.parse(text, Loader=yaml.SafeLoader))
+    except yaml.MarkedYAMLError as exc:
+        raise QuestionnaireError([*builder.errors, describe_syntax_error(exc, file)]) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        message = f"character #x{exc.character:04x} is not allowed in YAML"
+        hint = "remove it (often a control character pasted from another tool)"
+        raise QuestionnaireError(
+            [*builder.errors, LoadError(file, line, None, message, hint)]
+        ) from None
+    return data, builder.source, builder.errors
+
+
+def describe_syntax_error(exc: yaml.MarkedYAMLError, file: str) -> LoadError:
+    """A YAML syntax error as a LoadError, with a hint for the usual causes."""
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+    problem = exc.problem or "invalid YAML"
+    context = f" ({exc.context})" if exc.context else ""
+    return LoadError(
+        file, line, column, f"YAML syntax error: {problem}{context}", hint_syntax(problem)
+    )
+
+
+SYNTAX_HINTS = (
+    ("'\\t'", "indent with spaces: YAML does not allow tabs"),
+    ("mapping values are not allowed", "put text that contains ': ' in quotes"),
+    (
+        "could not find expected ':'",
+        "every key needs a ':' after it; check for a missing colon "
+        "or an unclosed quote on this line or the one above",
+    ),
+    ("end of stream", "close the quote or bracket that is still open"),
+    ("expected <block end>", "items of one list or mapping must start in the same column"),
+)
+
+
+def hint_syntax(problem: str) -> str:
+    """The likely fix for a YAML syntax problem."""
+    for needle, hint in SYNTAX_HINTS:
+        if needle in problem:
+            return hint
+    return "check the indentation and the quotes on this line and the one above"
+
+
+_RESOLVER = yaml.resolver.Resolver()
+_BOOL_WORDS = {"yes", "no", "on", "off", "y", "n"}
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+")
+_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
+
+
+class TreeBuilder:
+    """Turns a YAML event stream into plain Python, recording where each value sits.
+
+    Works on events rather than composed nodes so that an alias is never expanded (no
+    "billion laughs") and anchors, tags and duplicate keys are seen where they are written.
+    """
+
+    def __init__(self, file: str):
+        self.file = file
+        self.source = SourceMap()
+        self.errors: list[LoadError] = []
+
+    def build(self, events: Iterator[yaml.Event]) -> Any:
+        """The first document's data (None for an empty file)."""
+        data, documents = None, 0
+        for event in events:
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    self.report(
+                        event,
+                        "a questionnaire file holds one YAML document, not several",
+                        "remove this '---' line and what follows, or move it to its own file",
+                    )
+                    break
+            elif isinstance(event, yaml.NodeEvent):
+                data = self.read_node(event, events, ())
+        return data
+
+    def read_node(self, event: yaml.Event, events: Iterator[yaml.Event], path: DataPath) -> Any:
+        self.source.values[path] = position(event)
+        self.refuse_anchor_and_tag(event)
+        if isinstance(event, yaml.AliasEvent):
+            return None
+        if isinstance(event, yaml.ScalarEvent):
+            return self.read_scalar(event)
+        if len(path) > MAX_DEPTH:
+            self.report(
+                event,
+                f"nesting deeper than {MAX_DEPTH} levels",
+                "a questionnaire never needs this depth: check the indentation",
+            )
+            skip_collection(events)
+            return None
+        if isinstance(event, yaml.SequenceStartEvent):
+            return self.read_sequence(events, path)
+        return self.read_mapping(events, path)
+
+    def read_sequence(self, events: Iterator[yaml.Event], path: DataPath) -> list[Any]:
+        entries = iter_until(events, yaml.SequenceEndEvent)
+        return [self.read_node(item, events, (*path, i)) for i, item in enumerate(entries)]
+
+    def read_mapping(self, events: Iterator[yaml.Event], path: DataPath) -> dict[str, Any]:
+        mapping: dict[str, Any] = {}
+        entries = iter_until(events, yaml.MappingEndEvent)
+        for key_event in entries:
+            key = self.read_key(key_event, events)
+            value_event = next(entries)
+            if key is not None and key in mapping:
+                first_line = self.source.keys[(*path, key)][0]
+                self.report(
+                    key_event,
+                    f"duplicate key '{key}' (first on line {first_line})",
+                    f"keep one '{key}:' and remove or rename the other: YAML would "
+                    "silently keep only the last one",
+                )
+                key = None
+            if key is None:  # still parsed, so mistakes inside it are reported too
+                self.read_node(value_event, events, (*path, "<ignored>"))
+                continue
+            self.source.keys[(*path, key)] = position(key_event)
+            mapping[key] = self.read_node(value_event, events, (*path, key))
+        return mapping
+
+    def read_key(self, event: yaml.Event, events: Iterator[yaml.Event]) -> str | None:
+        """A mapping key as text (YAML keys are always text here), or None if refused."""
+        if not isinstance(event, yaml.ScalarEvent):
+            if not isinstance(event, yaml.AliasEvent):
+                self.report(
+                    event,
+                    "a key must be plain text, not a list or a mapping",
+                    "write the key as a word followed by ':'",
+                )
+            self.read_node(event, events, ("<ignored>",))
+            return None
+        self.refuse_anchor_and_tag(event)
+        if event.style is None:
+            self.refuse_surprise(event)
+        return event.value
+
+    def read_scalar(self, event: yaml.ScalarEvent) -> Any:
+        # Quoted, block and tagged scalars are text exactly as written.
+        if event.style is not None or event.tag is not None:
+            return event.value
+        if self.refuse_surprise(event):
+            return event.value
+        return resolve_plain(event.value)
+
+    def refuse_anchor_and_tag(self, event: yaml.Event) -> None:
+        if isinstance(event, yaml.AliasEvent):
+            self.report(
+                event,
+                f"alias '*{event.anchor}' refused: questionnaires do not use anchors and aliases",
+                "write the value out in full where it is needed",
+            )
+            return
+        if getattr(event, "anchor", None):
+            self.report(
+                event,
+                f"anchor '&{event.anchor}' refused: questionnaires do not use anchors and aliases",
+                f"remove '&{event.anchor}'",
+            )
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            self.report(
+                event,
+                f"tag '{shown}' refused: a questionnaire holds plain data only",
+                f"remove '{shown}' (put the value in quotes if it must stay text)",
+            )
+
+    def refuse_surprise(self, event: yaml.ScalarEvent) -> bool:
+        """Report an unquoted scalar YAML 1.1 reads differently from what it looks like."""
+        surprise = describe_surprise(event.value)
+        if surprise:
+            self.report(event, *surprise)
+        return surprise is not None
+
+    def report(self, event: yaml.Event, message: str, hint: str | None) -> None:
+        self.errors.append(LoadError(self.file, *position(event), message, hint))
+
+
+def describe_surprise(text: str) -> tuple[str, str] | None:
+    """(message, hint) if unquoted ``text`` is a YAML 1.1 surprise, else None."""
+    if text.lower() in _BOOL_WORDS:
+        meaning = "true" if text.lower() in ("yes", "on", "y") else "false"
+        return (
+            f"unquoted {text} is read as the boolean {meaning} by YAML 1.1",
+            f'write "{text}" in quotes for text, or true/false for a boolean',
+        )
+    if _LEADING_ZERO.fullmatch(text):
+        return (
+            f"unquoted {text} has a leading zero: YAML 1.1 reads it as an octal number",
+            f'write "{text}" in quotes for text (a code), or '
+            f"{int(text.replace('_', ''), 10)} for a number",
+        )
+    if _SEXAGESIMAL.fullmatch(text):
+        return (
+            f"unquoted {text} is read as a base-60 number by YAML 1.1",
+            f'write "{text}" in quotes',
+        )
+    return None
+
+
+def resolve_plain(text: str) -> Any:
+    """The value of an unquoted scalar: null, boolean, number, or text."""
+    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+    kind = tag.rsplit(":", 1)[-1]
+    if kind == "null":
+        return None
+    if kind == "bool":
+        return text.lower() == "true"
+    if kind in ("int", "float"):
+        constructor = yaml.constructor.SafeConstructor()
+        return getattr(constructor, f"construct_yaml_{kind}")(yaml.ScalarNode(tag, text))
+    return text  # timestamps stay text: no field of the format is a date
+
+
+def iter_until(events: Iterator[yaml.Event], end: type) -> Iterator[yaml.Event]:
+    """Events up to (and consuming) the first ``end`` event; callers may read from
+    ``events`` between two items, which is how nested nodes are consumed."""
+    for event in events:
+        if isinstance(event, end):
+            return
+        yield event
+
+
+def skip_collection(events: Iterator[yaml.Event]) -> None:
+    depth = 1
+    for event in events:
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+            if depth == 0:
+                return
+
+
+def position(event: yaml.Event) -> Position:
+    """1-based (line, column) where an event starts."""
+    return event.start_mark.line + 1, event.start_mark.column + 1
+
+
+# -- 2. validation: pydantic errors rephrased and located --------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A mistake in the data, located by its path; ``also`` names a related place."""
+
+    path: DataPath
+    message: str
+    hint: str | None = None
+    at_key: bool = False
+    also: DataPath | None = None
+
+
+def locate_finding(finding: Finding, source: SourceMap, file: str) -> LoadError:
+    """The finding as a LoadError at the line and column of its path."""
+    line, column = source.locate(finding.path, finding.at_key)
+    message = finding.message
+    if finding.also is not None:
+        message += f" (first on line {source.locate(finding.also, at_key=True)[0]})"
+    return LoadError(file, line, column, message, finding.hint)
+
+
+def validate_data(data: Any) -> tuple[Questionnaire | None, list[Finding]]:
+    """The questionnaire if ``data`` fits the model, else None and what is wrong."""
+    if data is None:
+        return None, [
+            Finding(
+                (), "the file is empty", "start from a bundled questionnaire in questionnaires/"
+            )
+        ]
+    try:
+        return Questionnaire.model_validate(data), []
+    except ValidationError as exc:
+        return None, [describe_validation_error(error) for error in exc.errors()]
+
+
+EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping (key: value lines)",
+    "model_type": "a mapping (key: value lines)",
+    "model_attributes_type": "a mapping (key: value lines)",
+}
+
+#: Hints for the model's own rules (its ``model_validator`` messages say what is wrong).
+RULE_HINTS = {
+    "Weights": "change fit, intent and timing so that they add up to 100",
+    "Thresholds": "the sql threshold must be at least the mql one",
+    "Contact": "add '- {name: email, label: \"Work email\"}' under contact.fields",
+    "Question": "check the question's type against its choices, ranges and if_yes/if_no",
+}
+
+
+def describe_validation_error(error: Mapping[str, Any]) -> Finding:
+    """One pydantic error as a Finding: what was found, what is allowed, what to write."""
+    kind, loc, found = error["type"], tuple(error["loc"]), error.get("input")
+    if kind == "extra_forbidden":
+        return describe_unknown_key(loc)
+    if kind == "missing":
+        return describe_missing_key(loc)
+    at_key = bool(loc) and loc[-1] == "[key]"
+    path = loc[:-1] if at_key else loc
+    where = format_path(path) + (" (a key)" if at_key else "")
+    ctx = error.get("ctx") or {}
+    if kind == "literal_error":
+        message, hint = describe_bad_choice(found, ctx["expected"])
+    elif kind in EXPECTED:
+        message, hint = (
+            f"expected {EXPECTED[kind]}, found {describe_value(found)}",
+            hint_type(kind, found),
+        )
+    elif kind == "value_error":
+        message, hint = str(ctx["error"]), rule_hint(path)
+    else:
+        message = f"{error['msg'].replace('Input should', 'should')}, found {describe_value(found)}"
+        hint = hint_constraint(kind, ctx, found)
+    return Finding(path, f"{where}: {message}", hint, at_key=at_key)
+
+
+def describe_unknown_key(loc: DataPath) -> Finding:
+    key, parent = str(loc[-1]), loc[:-1]
+    names = field_names(find_model(parent))
+    close = difflib.get_close_matches(key, names, n=1)
+    hint = f"did you mean '{close[0]}'?" if close else f"valid keys here: {', '.join(names)}"
+    return Finding(loc, f"unknown key '{key}' in {format_path(parent)}", hint, at_key=True)
+
+
+def describe_missing_key(loc: DataPath) -> Finding:
+    key, parent = loc[-1], loc[:-1]
+    where = format_path(parent)
+    return Finding(
+        parent, f"{where}: missing required key '{key}'", f"add '{key}:' to {where}", at_key=True
+    )
+
+
+def describe_bad_choice(found: Any, expected: str) -> tuple[str, str]:
+    allowed = re.findall(r"'([^']*)'", expected)
+    close = difflib.get_close_matches(str(found), allowed, n=1)
+    hint = f"write one of {expected}" + (f" (did you mean '{close[0]}'?)" if close else "")
+    return f"{describe_value(found)} is not allowed; expected one of {expected}", hint
+
+
+def describe_value(value: Any) -> str:
+    """A short phrase for a value found in the file."""
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text '{value if len(value) <= 40 else value[:37] + '...'}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def hint_type(kind: str, found: Any) -> str:
+    """What to write when a value has the wrong type."""
+    if kind == "string_type":
+        if found is None:
+            return "write the text after the colon"
+        if isinstance(found, bool | int | float):
+            return f'put it in quotes: "{str(found).lower() if isinstance(found, bool) else found}"'
+        return "write a single piece of text"
+    if kind.startswith(("int", "float")):
+        return "write a number without quotes, e.g. 10"
+    if kind.startswith("bool"):
+        return "write true or false"
+    if kind == "list_type":
+        return "write one '- item' per line under the key, or [a, b] on one line"
+    return "write 'key: value' lines indented under this key, or {key: value} on one line"
+
+
+def hint_constraint(kind: str, ctx: Mapping[str, Any], found: Any) -> str | None:
+    """What to write when a value breaks a constraint (pattern, bounds, lengths)."""
+    if kind == "string_pattern_mismatch":
+        separator = "-" if "-" in ctx["pattern"] else "_"
+        return (
+            f"use lowercase letters, digits and '{separator}', starting with a letter, "
+            f"e.g. '{slugify(found, separator)}'"
+        )
+    bounds = {
+        "greater_than_equal": ("ge", "a number of at least {}"),
+        "greater_than": ("gt", "a number above {}"),
+        "less_than_equal": ("le", "a number of at most {}"),
+        "less_than": ("lt", "a number below {}"),
+        "too_short": ("min_length", "at least {} item(s)"),
+        "too_long": ("max_length", "at most {} item(s)"),
+        "string_too_short": ("min_length", "at least {} character(s)"),
+        "string_too_long": ("max_length", "at most {} characters"),
+    }
+    if kind in bounds:
+        key, template = bounds[kind]
+        return "write " + template.format(ctx.get(key))
+    return None
+
+
+def rule_hint(path: DataPath) -> str | None:
+    model = find_model(path)
+    return RULE_HINTS.get(model.__name__) if model else None
+
+
+def slugify(value: Any, separator: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", separator, str(value).lower()).strip(separator)
+    return slug if slug[:1].isalpha() else f"x{separator}{slug}".rstrip(separator)
+
+
+def format_path(path: DataPath) -> str:
+    """``('steps', 0, 'questions', 2, 'type')`` → ``steps[0].questions[2].type``."""
+    text = ""
+    for segment in path:
+        text += f"[{segment}]" if isinstance(segment, int) else f".{segment}"
+    return text.lstrip(".") or "the questionnaire"
+
+
+def find_model(path: DataPath) -> type[BaseModel] | None:
+    """The pydantic model class describing the mapping at ``path``, if any."""
+    annotation: Any = Questionnaire
+    for segment in path:
+        annotation = descend_annotation(annotation, segment)
+        if annotation is None:
+            return None
+    return next((a for a in unwrap_annotation(annotation) if is_model(a)), None)
+
+
+def descend_annotation(annotation: Any, segment: str | int) -> Any:
+    for candidate in unwrap_annotation(annotation):
+        if is_model(candidate) and isinstance(segment, str):
+            found = model_fields_by_key(candidate).get(segment)
+            if found is not None:
+                return found
+        origin = get_origin(candidate)
+        if origin is list and isinstance(segment, int):
+            return get_args(candidate)[0]
+        if origin is dict and isinstance(segment, str):
+            return get_args(candidate)[1]
+    return None
+
+
+def unwrap_annotation(annotation: Any) -> list[Any]:
+    """The alternatives of an annotation, without ``Annotated`` wrappers."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return unwrap_annotation(get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        return [alt for arg in get_args(annotation) for alt in unwrap_annotation(arg)]
+    return [annotation]
+
+
+def is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def model_fields_by_key(model: type[BaseModel]) -> dict[str, Any]:
+    """Field annotations by the key written in YAML (the alias when there is one)."""
+    return {info.alias or name: info.annotation for name, info in model.model_fields.items()}
+
+
+def field_names(model: type[BaseModel] | None) -> list[str]:
+    return list(model_fields_by_key(model)) if model else []
+
+
+# -- 3. references the model cannot check on its own ------------------------------------
+
+
+def check_references(questionnaire: Questionnaire) -> list[Finding]:
+    """Mistakes across the questionnaire: ids, criteria, signals, dimensions, routing, bands."""
+    return [
+        *check_question_ids(questionnaire),
+        *check_criteria(questionnaire),
+        *check_signals(questionnaire),
+        *check_points(questionnaire),
+        *check_routing(questionnaire),
+        *check_unfed_criteria(questionnaire),
+        *check_bands(questionnaire),
+    ]
+
+
+def iter_questions(questionnaire: Questionnaire) -> Iterator[tuple[DataPath, Question]]:
+    for s, step in enumerate(questionnaire.steps):
+        for q, question in enumerate(step.questions):
+            yield ("steps", s, "questions", q), question
+
+
+def iter_effects(path: DataPath, question: Question) -> Iterator[tuple[DataPath, Effect]]:
+    for i, choice in enumerate(question.choices):
+        yield (*path, "choices", i), choice
+    for i, band in enumerate(question.ranges):
+        yield (*path, "ranges", i), band
+    for name in ("if_yes", "if_no"):
+        effect = getattr(question, name)
+        if effect is not None:
+            yield (*path, name), effect
+
+
+def iter_all_effects(questionnaire: Questionnaire) -> Iterator[tuple[DataPath, Effect]]:
+    for path, question in iter_questions(questionnaire):
+        yield from iter_effects(path, question)
+
+
+def suggest_name(name: str, known: Iterable[str], otherwise: str) -> str:
+    """'did you mean X?' for the nearest known name, plus what else the author can do."""
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f"did you mean '{close[0]}'? Otherwise {otherwise}" if close else otherwise
+
+
+def check_question_ids(questionnaire: Questionnaire) -> list[Finding]:
+    first_seen: dict[str, DataPath] = {}
+    findings = []
+    for path, question in iter_questions(questionnaire):
+        if question.id in first_seen:
+            findings.append(
+                Finding(
+                    (*path, "id"),
+                    f"question id '{question.id}' is used twice",
+                    "give each question its own id",
+                    also=(*first_seen[question.id], "id"),
+                )
+            )
+        first_seen.setdefault(question.id, path)
+    return findings
+
+
+def check_criteria(questionnaire: Questionnaire) -> list[Finding]:
+    declared = questionnaire.fit_criteria
+    findings = []
+    for path, question in iter_questions(questionnaire):
+        if question.criterion is not None and question.criterion not in declared:
+            findings.append(
+                Finding(
+                    (*path, "criterion"),
+                    f"criterion '{question.criterion}' is not declared in fit_criteria",
+                    suggest_name(question.criterion, declared, "declare it under fit_criteria:"),
+                )
+            )
+        if question.criterion is None:
+            findings += check_levels_need_criterion(path, question, declared)
+    return findings
+
+
+def check_levels_need_criterion(
+    path: DataPath, question: Question, declared: Iterable[str]
+) -> list[Finding]:
+    """A fit: level feeds nothing unless the question names the criterion it scores."""
+    with_level = [p for p, effect in iter_effects(path, question) if effect.fit is not None]
+    if not with_level:
+        return []
+    return [
+        Finding(
+            (*with_level[0], "fit"),
+            f"question '{question.id}' gives fit: levels but names no criterion",
+            f"add 'criterion: <name>' to the question (one of: {', '.join(declared)}), "
+            "or remove its fit: levels",
+        )
+    ]
+
+
+def check_signals(questionnaire: Questionnaire) -> list[Finding]:
+    blocks = (
+        ("intent", "INTENT", questionnaire.all_intent_signals()),
+        ("timing", "TIMING", questionnaire.all_timing_signals()),
+    )
+    findings = []
+    for path, effect in iter_all_effects(questionnaire):
+        for key, block, known in blocks:
+            for i, name in enumerate(getattr(effect, key)):
+                if name not in known:
+                    findings.append(
+                        Finding(
+                            (*path, key, i),
+                            f"unknown {block} signal '{name}'",
+                            suggest_name(name, known, f"declare it under {key}_signals:"),
+                        )
+                    )
+    return findings
+
+
+def check_points(questionnaire: Questionnaire) -> list[Finding]:
+    dimensions = [d.id for d in questionnaire.diagnostic.dimensions]
+    findings = []
+    for path, effect in iter_all_effects(questionnaire):
+        for name in effect.points:
+            if name not in dimensions:
+                findings.append(
+                    Finding(
+                        (*path, "points", name),
+                        f"points go to dimension '{name}', not declared in diagnostic.dimensions",
+                        suggest_name(name, dimensions, "declare it under diagnostic.dimensions:"),
+                        at_key=True,
+                    )
+                )
+    return findings
+
+
+def check_routing(questionnaire: Questionnaire) -> list[Finding]:
+    singles = [q.id for q in questionnaire.questions() if q.type == "single"]
+    findings = []
+    for key in ("sector", "zone"):
+        question_id = getattr(questionnaire.routing, key)
+        if question_id is None:
+            continue
+        question = questionnaire.question(question_id)
+        if question is None:
+            message = f"routing.{key} names question '{question_id}', which does not exist"
+        elif question.type != "single":
+            message = (
+                f"routing.{key} names question '{question_id}', a {question.type} "
+                "question; routing needs a single-choice question"
+            )
+        else:
+            continue
+        hint = suggest_name(
+            question_id,
+            singles,
+            f"name a single-choice question: {', '.join(singles) or 'none yet'}",
+        )
+        findings.append(Finding(("routing", key), message, hint))
+    return findings
+
+
+def check_unfed_criteria(questionnaire: Questionnaire) -> list[Finding]:
+    fed = {q.criterion for q in questionnaire.questions()}
+    return [
+        Finding(
+            ("fit_criteria", name),
+            f"FIT criterion '{name}' is fed by no question: FIT completeness could never "
+            "reach 100%",
+            f"add 'criterion: {name}' to a question, or remove it from fit_criteria",
+            at_key=True,
+        )
+        for name in questionnaire.fit_criteria
+        if name not in fed
+    ]
+
+
+def check_bands(questionnaire: Questionnaire) -> list[Finding]:
+    diagnostic = questionnaire.diagnostic
+    findings = check_band_cover(("diagnostic", "bands"), diagnostic.bands)
+    for i, dimension in enumerate(diagnostic.dimensions):
+        findings += check_band_cover(("diagnostic", "dimensions", i, "bands"), dimension.bands)
+    return findings
+
+
+def check_band_cover(path: DataPath, bands: list[Band]) -> list[Finding]:
+    """Bands must cover 0..100 once each: every score gets exactly one recommendation."""
+    findings = []
+    covered_to, last = -1, 0  # highest score covered so far, and the band covering it
+    for i, band in sorted(enumerate(bands), key=lambda item: (item[1].min, item[1].max)):
+        here = (*path, i)
+        if band.min > band.max:
+            findings.append(
+                Finding(
+                    here, f"band {band.min}–{band.max} ends before it starts", "swap min and max"
+                )
+            )
+            continue
+        if band.min > covered_to + 1:
+            findings.append(
+                Finding(
+                    here,
+                    f"bands leave a gap: scores {covered_to + 1}–{band.min - 1} have no band",
+                    f"start this band at {covered_to + 1}, or add a band for the gap",
+                )
+            )
+        elif band.min <= covered_to:
+            findings.append(
+                Finding(
+                    here,
+                    f"bands overlap: scores {band.min}–{min(band.max, covered_to)} are in two",
+                    f"start this band at {covered_to + 1}",
+                )
+            )
+        if band.max > covered_to:
+            covered_to, last = band.max, i
+    if 0 <= covered_to < 100:
+        findings.append(
+            Finding(
+                (*path, last),
+                f"bands leave a gap: scores {covered_to + 1}–100 have no band",
+                "end the last band at 100",
+            )
+        )
+    return findings
