@@ -1,0 +1,71 @@
+"""``qualify validate``: check questionnaire files, without the app.
+
+Works even when the app's configuration is broken: it only reads YAML files.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+import click
+
+from .core.loader import LoadError, QuestionnaireError, load_questionnaire
+
+QUESTIONNAIRE_SUFFIXES = (".yaml", ".yml")
+#: Fixture cases live next to a questionnaire and are not questionnaires themselves.
+CASES_SUFFIXES = (".cases.yaml", ".cases.yml")
+
+
+def find_questionnaire_files(paths: Iterable[Path]) -> list[Path]:
+    """The files named, plus every questionnaire YAML file in the directories named."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(
+                p
+                for p in path.iterdir()
+                if p.is_file()
+                and p.suffix in QUESTIONNAIRE_SUFFIXES
+                and not p.name.endswith(CASES_SUFFIXES)
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def format_error(error: LoadError) -> str:
+    """``file:line:column: message`` then an indented hint, as editors and CI logs expect."""
+    where = ":".join(str(part) for part in (error.file, error.line, error.column) if part)
+    text = f"{where}: {error.message}"
+    return text + (f"\n    hint: {error.hint}" if error.hint else "")
+
+
+def validate_file(path: Path) -> bool:
+    """Check one file and print the outcome; True when it is valid."""
+    try:
+        questionnaire = load_questionnaire(path)
+    except QuestionnaireError as exc:
+        for error in exc.errors:
+            click.echo(format_error(error))
+        return False
+    count = len(questionnaire.questions())
+    click.echo(f"OK {path} ({questionnaire.id} v{questionnaire.version}, {count} questions)")
+    return True
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def validate(paths: tuple[Path, ...]) -> None:
+    """Check questionnaire files (or every *.yaml / *.yml in the directories given).
+
+    Prints every mistake as file:line:column with a hint; exits 1 if any file has one.
+    """
+    files = find_questionnaire_files(paths)
+    if not files:
+        click.echo("no questionnaire files found (*.yaml, *.yml)", err=True)
+        sys.exit(1)
+    results = [validate_file(path) for path in files]  # every file, not up to the first bad one
+    if not all(results):
+        sys.exit(1)
