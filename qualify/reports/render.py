@@ -9,15 +9,22 @@ parsed stylesheet across renders (a new ``FontConfiguration`` per render grows m
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import weasyprint
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+with warnings.catch_warnings():
+    # Without libharfbuzz-subset0 WeasyPrint warns at import and subsets fonts slowly; that is
+    # a speed problem the renderer logs once (see has_fast_subsetter), not a reason to fail.
+    warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
+    import weasyprint
+    from weasyprint.text.ffi import harfbuzz_subset
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +85,11 @@ class AssetFetcher(URLFetcher):
         )
 
 
+def has_fast_subsetter() -> bool:
+    """Whether HarfBuzz's font subsetter is installed (3-page report ~0.8 s → ~0.5 s)."""
+    return harfbuzz_subset is not None
+
+
 def pdf_options() -> dict[str, Any]:
     """``write_pdf`` options: PDF/UA-1 (tagged) when this WeasyPrint knows the variant."""
     from weasyprint.pdf import VARIANTS  # a private registry; absent means "not supported"
@@ -113,6 +125,11 @@ class PdfRenderer:
             font_config=self.font_config,
         )
         self.options = pdf_options()
+        if not has_fast_subsetter():
+            log.warning(
+                "libharfbuzz-subset0 is not installed: WeasyPrint falls back to a much slower "
+                "font subsetter; install it with the system package manager"
+            )
 
     def render_html(self, template: str, context: Mapping[str, Any]) -> str:
         """The HTML ``template`` produces for ``context`` (autoescaped)."""
