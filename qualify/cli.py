@@ -10,6 +10,7 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup
 
+from .cli_cases import test_cases
 from .cli_questionnaires import validate
 from .cli_scoring import score
 from .cli_setup import init, reps, run
@@ -35,6 +36,7 @@ main.add_command(init)
 main.add_command(run)
 main.add_command(reps)
 main.add_command(score)
+main.add_command(test_cases)
 main.add_command(validate)
 
 if __name__ == "__main__":

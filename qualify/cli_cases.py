@@ -1,0 +1,86 @@
+"""``qualify test``: run the fixture cases kept beside the questionnaires."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import yaml
+
+from .core.cases import load_cases, rep_slots_from_yaml, run_case
+from .core.loader import QuestionnaireError, load_questionnaire
+
+SAMPLE_REPS = Path(__file__).parent / "sample" / "reps.yaml"
+
+
+def find_case_files(paths: tuple[Path, ...]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(path.glob("*.cases.yaml")) + sorted(path.glob("*.cases.yml"))
+        else:
+            files.append(path)
+    return files
+
+
+def questionnaire_for(cases_file: Path, questionnaire_id: str):
+    """The questionnaire a cases file names, looked up among its neighbours."""
+    for candidate in sorted(cases_file.parent.glob("*.y*ml")):
+        if candidate.name.endswith((".cases.yaml", ".cases.yml")):
+            continue
+        try:
+            questionnaire = load_questionnaire(candidate)
+        except QuestionnaireError:
+            continue
+        if questionnaire.id == questionnaire_id:
+            return questionnaire
+    return None
+
+
+@click.command("test")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--reps",
+    "reps_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=SAMPLE_REPS,
+    show_default="the sample reps",
+    help="Reps file used to check where SQL cases are routed.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Show the reasons of passing cases too.")
+def test_cases(paths: tuple[Path, ...], reps_file: Path, verbose: bool) -> None:
+    """Run the fixture cases (*.cases.yaml) in PATHS (default: questionnaires/)."""
+    files = find_case_files(paths or (Path("questionnaires"),))
+    if not files:
+        raise click.ClickException("no *.cases.yaml file found")
+    reps = rep_slots_from_yaml(yaml.safe_load(reps_file.read_text(encoding="utf-8")) or {})
+    failed = passed = 0
+    for cases_file in files:
+        try:
+            case_file = load_cases(cases_file)
+        except QuestionnaireError as exc:
+            click.echo(str(exc), err=True)
+            failed += 1
+            continue
+        questionnaire = questionnaire_for(cases_file, case_file.questionnaire)
+        if questionnaire is None:
+            click.echo(f"{cases_file}: no valid questionnaire '{case_file.questionnaire}' beside it", err=True)
+            failed += 1
+            continue
+        click.echo(f"{cases_file} ({questionnaire.id} v{questionnaire.version})")
+        for case in case_file.cases:
+            result = run_case(questionnaire, case, reps)
+            if result.passed:
+                passed += 1
+                click.echo(f"  PASS {case.name}")
+            else:
+                failed += 1
+                click.echo(f"  FAIL {case.name}")
+                for difference in result.differences:
+                    click.echo(f"       {difference}")
+            if verbose or not result.passed:
+                for reason in result.reasons:
+                    click.echo(f"         · {reason}")
+    click.echo(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
