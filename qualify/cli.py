@@ -10,7 +10,7 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup
 
-from .cli_cases import test_cases
+from .cli_cases import schema, test_cases
 from .cli_questionnaires import validate
 from .cli_scoring import score
 from .cli_setup import init, reps, run
@@ -37,6 +37,7 @@ main.add_command(run)
 main.add_command(reps)
 main.add_command(score)
 main.add_command(test_cases)
+main.add_command(schema)
 main.add_command(validate)
 
 if __name__ == "__main__":

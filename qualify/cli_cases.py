@@ -84,3 +84,19 @@ def test_cases(paths: tuple[Path, ...], reps_file: Path, verbose: bool) -> None:
                     click.echo(f"         · {reason}")
     click.echo(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
+
+
+@click.command("schema")
+@click.argument("directory", default="questionnaires", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--check", is_flag=True, help="Exit 1 if the shipped schema is out of date.")
+def schema(directory: Path, check: bool) -> None:
+    """Write the questionnaire JSON Schema into DIRECTORY (default: questionnaires/)."""
+    from .core.schema import SCHEMA_FILE, schema_text, write_schema
+
+    if check:
+        current = (directory / SCHEMA_FILE).read_text(encoding="utf-8") if (directory / SCHEMA_FILE).exists() else ""
+        if current != schema_text():
+            raise click.ClickException(f"{directory / SCHEMA_FILE} is out of date: run 'qualify schema'")
+        click.echo(f"{directory / SCHEMA_FILE} is up to date")
+        return
+    click.echo(f"wrote {write_schema(directory)}")
