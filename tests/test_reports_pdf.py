@@ -317,6 +317,7 @@ def test_templates_escape_whatever_their_name(renderer):
         ("Łukasz", "Żółć", "Przedsiębiorstwo Łódź Sp. z o.o."),
         ("Αθηνά", "Παπαδοπούλου", "Ελληνικά Δεδομένα ΑΕ"),
         ("Дмитрий", "Шостакович", "ООО «Данные»"),
+        ("فاطمة", "الزهراء", "شركة البيانات"),
     ],
 )
 def test_names_round_trip_through_the_pdf(renderer, questionnaire, first_name, last_name, company):
@@ -338,3 +339,16 @@ def test_prospect_text_is_capped_in_the_pdf(renderer, questionnaire):
     reader = render_dossier(renderer, questionnaire, Prospect(company="Y" * 5000))
     assert "Y" * 200 not in squeezed(text_of(reader))
     assert_says(reader, "Y" * 100 + "…")
+
+
+def test_an_app_has_one_renderer_built_on_first_use(tmp_path):
+    from flask import Flask
+
+    from qualify.reports import get_renderer
+
+    app = Flask(__name__, instance_path=str(tmp_path))
+    app.config["REPORT_TEMPLATES_DIR"] = str(TEMPLATES)
+    first = get_renderer(app)
+    assert isinstance(first, PdfRenderer)
+    assert get_renderer(app) is first
+    assert first.font_config is get_renderer(app).font_config
