@@ -419,7 +419,8 @@ def validate_data(data: Any) -> tuple[Questionnaire | None, list[Finding]]:
     try:
         return Questionnaire.model_validate(data), []
     except ValidationError as exc:
-        return None, [describe_validation_error(error) for error in exc.errors()]
+        errors = drop_misspelled_missing(exc.errors())
+        return None, [describe_validation_error(error) for error in errors]
 
 
 EXPECTED = {
@@ -460,10 +461,8 @@ def describe_validation_error(error: Mapping[str, Any]) -> Finding:
     if kind == "literal_error":
         message, hint = describe_bad_choice(found, ctx["expected"])
     elif kind in EXPECTED:
-        message, hint = (
-            f"expected {EXPECTED[kind]}, found {describe_value(found)}",
-            hint_type(kind, found),
-        )
+        message = f"expected {EXPECTED[kind]}, found {describe_value(found)}"
+        hint = hint_type(kind, found, path)
     elif kind == "value_error":
         message, hint = str(ctx["error"]), rule_hint(path)
     else:
@@ -474,10 +473,24 @@ def describe_validation_error(error: Mapping[str, Any]) -> Finding:
 
 def describe_unknown_key(loc: DataPath) -> Finding:
     key, parent = str(loc[-1]), loc[:-1]
+    close = nearest_field(loc)
     names = field_names(find_model(parent))
-    close = difflib.get_close_matches(key, names, n=1)
-    hint = f"did you mean '{close[0]}'?" if close else f"valid keys here: {', '.join(names)}"
+    hint = f"did you mean '{close}'?" if close else f"valid keys here: {', '.join(names)}"
     return Finding(loc, f"unknown key '{key}' in {format_path(parent)}", hint, at_key=True)
+
+
+def nearest_field(loc: DataPath) -> str | None:
+    """The valid key nearest to the unknown key at ``loc``, if one is close."""
+    close = difflib.get_close_matches(str(loc[-1]), field_names(find_model(loc[:-1])), n=1)
+    return close[0] if close else None
+
+
+def drop_misspelled_missing(errors: list[Any]) -> list[Any]:
+    """A misspelt key also leaves the right one missing: report it once, as the misspelling."""
+    suggested = {
+        (*e["loc"][:-1], nearest_field(e["loc"])) for e in errors if e["type"] == "extra_forbidden"
+    }
+    return [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in suggested)]
 
 
 def describe_missing_key(loc: DataPath) -> Finding:
@@ -512,8 +525,10 @@ def describe_value(value: Any) -> str:
     return type(value).__name__
 
 
-def hint_type(kind: str, found: Any) -> str:
+def hint_type(kind: str, found: Any, path: DataPath) -> str:
     """What to write when a value has the wrong type."""
+    if not path:
+        return "a questionnaire is 'key: value' lines, starting with 'id:' and 'version:'"
     if kind == "string_type":
         if found is None:
             return "write the text after the colon"
@@ -532,7 +547,7 @@ def hint_type(kind: str, found: Any) -> str:
 def hint_constraint(kind: str, ctx: Mapping[str, Any], found: Any) -> str | None:
     """What to write when a value breaks a constraint (pattern, bounds, lengths)."""
     if kind == "string_pattern_mismatch":
-        separator = "-" if "-" in ctx["pattern"] else "_"
+        separator = "_" if "_" in ctx["pattern"] else "-"
         return (
             f"use lowercase letters, digits and '{separator}', starting with a letter, "
             f"e.g. '{slugify(found, separator)}'"

@@ -1,0 +1,96 @@
+"""``qualify validate``: checks questionnaire files and directories, without the app."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qualify.cli import main
+
+BUNDLED_DIR = Path(__file__).resolve().parent.parent / "questionnaires"
+BUNDLED = BUNDLED_DIR / "customer-data-maturity.yaml"
+
+
+@pytest.fixture
+def validate(monkeypatch):
+    """Run ``qualify validate ARGS``; the app factory fails, to prove it is never called."""
+
+    def refuse_app():
+        raise RuntimeError("qualify validate must not create the app")
+
+    monkeypatch.setattr(main, "create_app", refuse_app)
+    # FlaskGroup sets this for the whole process; restore it after the test.
+    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "false")
+
+    def run(*args: str | Path):
+        return CliRunner().invoke(main, ["validate", *map(str, args)])
+
+    return run
+
+
+def test_a_valid_questionnaire_prints_ok_with_id_version_and_question_count(validate):
+    result = validate(BUNDLED)
+    assert result.exit_code == 0, result.output
+    assert result.output == f"OK {BUNDLED} (customer-data-maturity v1, 10 questions)\n"
+
+
+def test_a_duplicate_key_exits_1_and_names_its_line(validate, tmp_path):
+    path = tmp_path / "dup.yaml"
+    path.write_text(
+        BUNDLED.read_text(encoding="utf-8").replace("version: 1\n", "version: 1\nversion: 2\n")
+    )
+    line = path.read_text().splitlines().index("version: 2") + 1
+    result = validate(path)
+    assert result.exit_code == 1
+    assert f"{path}:{line}:1: duplicate key 'version' (first on line {line - 1})\n" in result.output
+    assert "\n    hint: keep one 'version:'" in result.output
+
+
+def test_every_error_is_printed_with_a_hint_on_the_next_line(validate, tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        textwrap.dedent("""\
+        id: bad
+        version: 1
+        titel: no
+    """)
+    )
+    lines = validate(path).output.splitlines()
+    assert lines[lines.index(f"{path}:3:1: unknown key 'titel' in the questionnaire") + 1] == (
+        "    hint: did you mean 'title'?"
+    )
+    assert lines[
+        lines.index(f"{path}:3:8: unquoted no is read as the boolean false by YAML 1.1") + 1
+    ] == ('    hint: write "no" in quotes for text, or true/false for a boolean')
+
+
+def test_a_directory_is_checked_file_by_file_skipping_fixture_cases(validate, tmp_path):
+    shutil.copy(BUNDLED, tmp_path / "one.yaml")
+    shutil.copy(BUNDLED, tmp_path / "two.yml")
+    (tmp_path / "one.cases.yaml").write_text("cases: [not, a, questionnaire]\n")
+    (tmp_path / "notes.txt").write_text("not yaml\n")
+    result = validate(tmp_path)
+    assert result.exit_code == 0, result.output
+    assert [line.split(" (")[0] for line in result.output.splitlines()] == [
+        f"OK {tmp_path / 'one.yaml'}",
+        f"OK {tmp_path / 'two.yml'}",
+    ]
+
+
+def test_one_bad_file_fails_the_run_but_every_file_is_checked(validate, tmp_path):
+    (tmp_path / "a-bad.yaml").write_text("id: [unclosed\n")
+    shutil.copy(BUNDLED, tmp_path / "b-good.yaml")
+    result = validate(tmp_path)
+    assert result.exit_code == 1
+    assert "a-bad.yaml:2:1: YAML syntax error" in result.output
+    assert f"OK {tmp_path / 'b-good.yaml'}" in result.output
+
+
+def test_a_directory_without_questionnaires_is_an_error(validate, tmp_path):
+    result = validate(tmp_path)
+    assert result.exit_code == 1
+    assert "no questionnaire files found" in result.output
