@@ -1,0 +1,285 @@
+"""WTForms classes built from a questionnaire, one per step: validation and conversion only.
+
+Inputs (and so choice labels) are rendered by the Jinja macros in ``templates/wizard/_macros.html`` (WTForms'
+widgets are several times slower); the forms here turn posted strings into answer values
+(choices, lists, numbers, normalised phone numbers) and say what is wrong with each field.
+
+Question fields are named by question id; contact fields by their name (``email``...) and
+stored as ``contact.<name>``. ``action`` and ``form_token`` are reserved for the page itself.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Mapping
+
+import phonenumbers
+from wtforms import (
+    BooleanField,
+    EmailField,
+    Form,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.fields import FloatField
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from ..core.questionnaire import ContactField, Question, Questionnaire
+
+CONTACT_PREFIX = "contact."
+PHONE_REGION = "FR"  # region hint for numbers typed without an international prefix
+RESERVED_NAMES = frozenset({"action", "form_token"})
+
+#: Contact fields: input type, browser autocomplete token, longest accepted value.
+CONTACT_INPUTS: dict[str, tuple[str, str, int]] = {
+    "first_name": ("text", "given-name", 100),
+    "last_name": ("text", "family-name", 100),
+    "email": ("email", "email", 254),
+    "company": ("text", "organization", 200),
+    "job_title": ("text", "organization-title", 200),
+    "phone": ("tel", "tel", 40),
+}
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class NumberField(FloatField):
+    """A float that also accepts a decimal comma and spaces ("1 200,5")."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and isinstance(valuelist[0], str):
+            cleaned = valuelist[0].replace("\u00a0", "").replace(" ", "").replace(",", ".")
+            valuelist = [cleaned, *valuelist[1:]]
+        super().process_formdata(valuelist)
+
+
+class PhoneNumber:
+    """Validate a phone number (international format, or national with a region hint)."""
+
+    def __init__(self, region: str = PHONE_REGION, message: str | None = None):
+        self.region = region
+        self.message = message or "Please enter a valid phone number, e.g. +33 1 23 45 67 89."
+
+    def __call__(self, form, field) -> None:
+        if not field.data:
+            return
+        try:
+            number = phonenumbers.parse(field.data, self.region)
+        except phonenumbers.NumberParseException as exc:
+            raise ValidationError(self.message) from exc
+        if not phonenumbers.is_valid_number(number):
+            raise ValidationError(self.message)
+
+
+def format_phone(value: str, region: str = PHONE_REGION) -> str:
+    """A valid phone number in international format; anything else unchanged."""
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        return value
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def _presence(required: bool, message: str):
+    return InputRequired(message=message) if required else Optional()
+
+
+def make_question_field(question: Question):
+    """The unbound WTForms field validating and converting one question's answer."""
+    label = question.label
+    if question.type == "single":
+        return RadioField(
+            label,
+            choices=[c.value for c in question.choices],
+            validators=[_presence(question.required, "Please choose an answer.")],
+            invalid_choice_message="Please choose one of the answers listed.",
+        )
+    if question.type == "yes_no":
+        return RadioField(
+            label,
+            choices=[value for value, _label in YES_NO],
+            validators=[_presence(question.required, "Please answer yes or no.")],
+            invalid_choice_message="Please answer yes or no.",
+        )
+    if question.type == "multiple":
+        return SelectMultipleField(
+            label,
+            choices=[c.value for c in question.choices],
+            validators=[_presence(question.required, "Please tick at least one answer.")],
+            invalid_choice_message="Please tick only the answers listed.",
+        )
+    if question.type == "number":
+        validators = [_presence(question.required, "Please enter a number.")]
+        if question.min is not None or question.max is not None:
+            validators.append(
+                NumberRange(min=question.min, max=question.max, message=_range_message(question))
+            )
+        return NumberField(
+            label, validators=validators, invalid_value_message="Please enter a number, e.g. 250."
+        )
+    if question.type == "email":
+        return EmailField(
+            label,
+            filters=[_strip],
+            validators=[
+                _presence(question.required, "Please enter an email address."),
+                Length(max=254, message="An email address has at most 254 characters."),
+                Email(message="Please enter a valid email address, e.g. name@company.com."),
+            ],
+        )
+    if question.type == "phone":
+        return StringField(
+            label,
+            filters=[_strip],
+            validators=[
+                _presence(question.required, "Please enter a phone number."),
+                Length(max=40, message="A phone number has at most 40 characters."),
+                PhoneNumber(),
+            ],
+        )
+    return StringField(
+        label,
+        filters=[_strip],
+        validators=[
+            _presence(question.required, "Please fill in this field."),
+            Length(
+                max=question.max_length,
+                message=f"Please keep this under {question.max_length} characters.",
+            ),
+        ],
+    )
+
+
+def _range_message(question: Question) -> str:
+    if question.min is not None and question.max is not None:
+        return f"Please enter a number between {question.min:g} and {question.max:g}."
+    if question.min is not None:
+        return f"Please enter a number of at least {question.min:g}."
+    return f"Please enter a number of at most {question.max:g}."
+
+
+def make_contact_field(field: ContactField):
+    """The unbound WTForms field for one contact field (email and phone validated)."""
+    _type, _autocomplete, max_length = CONTACT_INPUTS[field.name]
+    validators = [
+        _presence(field.required, f"Please fill in your {field.label.lower()}."),
+        Length(max=max_length, message=f"Please keep this under {max_length} characters."),
+    ]
+    if field.name == "email":
+        validators.append(
+            Email(message="Please enter a valid email address, e.g. name@company.com.")
+        )
+        return EmailField(field.label, filters=[_strip], validators=validators)
+    if field.name == "phone":
+        validators.append(PhoneNumber())
+    return StringField(field.label, filters=[_strip], validators=validators)
+
+
+class StepForm(Form):
+    """Base of every generated step form."""
+
+    class Meta:
+        csrf = False  # forged posts are refused by the signed form token, bound to the response
+
+
+_FORM_CACHE: OrderedDict[tuple, type[StepForm]] = OrderedDict()
+_FORM_CACHE_SIZE = 256
+
+
+def step_form_class(questionnaire: Questionnaire, version_key: str, number: int) -> type[StepForm]:
+    """The form class for step ``number`` (1-based; len(steps)+1 is the contact step).
+
+    Cached per questionnaire version (``version_key``: the published file's content hash).
+    """
+    key = (questionnaire.id, version_key, number)
+    cached = _FORM_CACHE.get(key)
+    if cached is not None:
+        _FORM_CACHE.move_to_end(key)
+        return cached
+    form_class = _build_form_class(questionnaire, number)
+    _FORM_CACHE[key] = form_class
+    if len(_FORM_CACHE) > _FORM_CACHE_SIZE:
+        _FORM_CACHE.popitem(last=False)
+    return form_class
+
+
+def _build_form_class(questionnaire: Questionnaire, number: int) -> type[StepForm]:
+    attributes: dict[str, object] = {}
+    if number <= len(questionnaire.steps):
+        for question in questionnaire.steps[number - 1].questions:
+            if question.id in RESERVED_NAMES:
+                raise ValueError(f"the question id {question.id!r} is reserved by the wizard")
+            attributes[question.id] = make_question_field(question)
+    else:
+        for field in questionnaire.contact.fields:
+            attributes[field.name] = make_contact_field(field)
+        attributes["consent"] = BooleanField(
+            questionnaire.contact.consent,
+            validators=[DataRequired(message="Please tick this box so we can send your report.")],
+        )
+    return type(f"Step{number}Form", (StepForm,), attributes)
+
+
+def is_contact_step(questionnaire: Questionnaire, number: int) -> bool:
+    return number == len(questionnaire.steps) + 1
+
+
+def form_data_from_answers(
+    questionnaire: Questionnaire, number: int, answers: Mapping[str, object]
+) -> dict[str, object]:
+    """Saved answers as the step form's initial data (to prefill a step)."""
+    if is_contact_step(questionnaire, number):
+        return {f.name: answers.get(CONTACT_PREFIX + f.name) for f in questionnaire.contact.fields}
+    return {q.id: answers.get(q.id) for q in questionnaire.steps[number - 1].questions}
+
+
+def answers_from_form(
+    questionnaire: Questionnaire, number: int, form: StepForm, valid_only: bool = True
+) -> dict[str, object]:
+    """The form's values as answers to store: {question id or contact.<name>: value}.
+
+    With ``valid_only`` (used for Back and the live panel), fields with errors are left out,
+    so what was saved before for them is kept.
+    """
+    answers: dict[str, object] = {}
+    if is_contact_step(questionnaire, number):
+        for field in questionnaire.contact.fields:
+            bound = form[field.name]
+            if valid_only and bound.errors:
+                continue
+            value = bound.data or ""
+            if field.name == "phone" and value:
+                value = format_phone(value)
+            answers[CONTACT_PREFIX + field.name] = value
+        return answers
+    for question in questionnaire.steps[number - 1].questions:
+        bound = form[question.id]
+        if valid_only and bound.errors:
+            continue
+        answers[question.id] = _answer_value(question, bound.data)
+    return answers
+
+
+def _answer_value(question: Question, data):
+    if data is None or data == "":
+        return None
+    if question.type == "number":
+        return int(data) if float(data).is_integer() else data
+    if question.type == "multiple":
+        return list(data)
+    if question.type == "phone":
+        return format_phone(data)
+    return data
