@@ -1,11 +1,13 @@
-"""Queue tasks. (Skeleton: the delivery helper fills this in.)"""
+"""Queue tasks: deliver one email, and sweep up deliveries whose task was lost."""
 
 from __future__ import annotations
 
 from types import SimpleNamespace
 
 from flask import Flask
-from huey import Huey
+from huey import Huey, crontab
+
+from .deliveries import attempt_delivery, sweep_deliveries
 
 
 def register(app: Flask, huey: Huey) -> SimpleNamespace:
@@ -13,7 +15,15 @@ def register(app: Flask, huey: Huey) -> SimpleNamespace:
 
     @huey.task()
     def deliver(delivery_id: int) -> None:
-        with app.app_context():
-            pass
+        """Send delivery ``delivery_id`` once; on a temporary error, schedule the retry."""
+        outcome = attempt_delivery(app, delivery_id)
+        if outcome.retry_in is not None:
+            deliver.schedule(args=(delivery_id,), delay=outcome.retry_in)
 
-    return SimpleNamespace(deliver=deliver)
+    # Every minute: cheap (two indexed queries) and bounds how long a lost task goes unseen.
+    @huey.periodic_task(crontab(minute="*"))
+    def sweep() -> None:
+        """Re-queue pending deliveries whose task was lost and ``sending`` ones whose worker died."""
+        sweep_deliveries(app, deliver)
+
+    return SimpleNamespace(deliver=deliver, sweep=sweep)

@@ -1,0 +1,52 @@
+"""``qualify worker`` (the queue consumer that renders and sends) and ``qualify deliveries``
+(what was sent, is pending or failed, and why)."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from .db import get_db
+from .delivery.deliveries import list_deliveries
+from .delivery.queue import get_huey
+
+STATES = ("pending", "sending", "sent", "failed")
+
+
+@click.command()
+@click.option("--workers", default=2, show_default=True, help="Worker threads.")
+@with_appcontext
+def worker(workers: int) -> None:
+    """Run the queue worker: render and send emails, retry, sweep every minute."""
+    from huey.consumer import Consumer
+
+    from .reports import get_renderer
+
+    app = current_app._get_current_object()
+    if app.config["QUEUE_URL"] == "immediate":
+        raise click.UsageError("QUEUE_URL is 'immediate': tasks run in-process, there is nothing to consume")
+    get_renderer(app)  # import WeasyPrint and load fonts once, before the first job
+    click.echo(f"qualify worker: {workers} threads on {app.config['QUEUE_URL']}")
+    Consumer(get_huey(app), workers=workers, worker_type="thread", periodic=True).run()
+
+
+@click.command()
+@click.option("--state", type=click.Choice(STATES), help="Only deliveries in this state.")
+@click.option("--limit", default=50, show_default=True, help="How many, newest first.")
+@with_appcontext
+def deliveries(state: str | None, limit: int) -> None:
+    """List email deliveries: state, attempts, last error."""
+    session = get_db(current_app).session
+    rows = list_deliveries(session, state, limit)
+    if not rows:
+        click.echo("no deliveries")
+        return
+    click.echo(f"{'id':>5}  {'kind':<7}  {'state':<7}  {'tries':>5}  {'lead':>5}  recipient / last error")
+    for d in rows:
+        when = f"sent {d.sent_at:%Y-%m-%d %H:%M}" if d.sent_at else f"next {d.next_attempt_at:%Y-%m-%d %H:%M}"
+        click.echo(f"{d.id:>5}  {d.kind:<7}  {d.state:<7}  {d.attempts:>5}  {d.lead_id:>5}  {d.recipient} ({when} UTC)")
+        if d.last_error:
+            style = "red" if d.state == "failed" else "yellow"
+            click.secho(f"{'':>37}{d.last_error}", fg=style)
+

@@ -1,0 +1,92 @@
+"""The email a delivery sends: its PDF rendered from the lead as stored, then composed.
+
+Runs in the worker only (or in-process in the tests' immediate queue): ``qualify.reports``'
+renderer, and with it WeasyPrint, is imported on the first render, never by the web process.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from flask import Flask
+from flask_mail import Message
+from sqlalchemy.orm import Session
+
+from ..models import Delivery, Lead, ScoreSnapshot
+from ..questionnaires import registry
+from ..services.leads import merged_answers
+from . import mailer
+
+# Worker threads share one renderer (one FontConfiguration, one parsed stylesheet); renders
+# are CPU-bound under the GIL anyway, and WeasyPrint's font state is not documented as
+# thread-safe, so they take turns.
+_render_lock = threading.Lock()
+
+
+class DeliveryError(Exception):
+    """A delivery that cannot be built (missing lead or questionnaire): retrying won't help."""
+
+
+def build_message(app: Flask, session: Session, delivery: Delivery) -> Message:
+    """The email ``delivery`` sends, with its freshly rendered PDF attached."""
+    lead = session.get(Lead, delivery.lead_id)
+    if lead is None:
+        raise DeliveryError(f"lead {delivery.lead_id} no longer exists")
+    published = registry(app).get(lead.questionnaire_id)
+    if published is None:
+        raise DeliveryError(f"questionnaire {lead.questionnaire_id!r} is not published")
+    questionnaire = published.questionnaire
+    answers = merged_answers(session, lead)
+    details = _snapshot_details(session, delivery)
+    sender = app.config.get("MAIL_DEFAULT_SENDER")
+    if delivery.kind == "report":
+        pdf = render_report(app, questionnaire, lead, answers, details)
+        return mailer.compose_report(delivery, lead, pdf, sender=sender)
+    if delivery.kind == "dossier":
+        return _build_dossier(app, delivery, lead, questionnaire, answers, details, sender)
+    raise DeliveryError(f"unknown delivery kind {delivery.kind!r}")
+
+
+def _build_dossier(app, delivery, lead, questionnaire, answers, details, sender) -> Message:
+    from ..reports import dossier_context
+
+    assignment = lead.assignment
+    rep = assignment.rep if assignment else None
+    timezone = app.config["BUSINESS_TIMEZONE"]
+    context = dossier_context(
+        questionnaire, lead, answers, details, assignment, rep, lead.events, tz=timezone
+    )
+    pdf = render_pdf(app, "dossier", context)
+    return mailer.compose_dossier(
+        delivery,
+        lead,
+        pdf,
+        why=context["why"],
+        sla_due_at=assignment.sla_due_at if assignment else None,
+        timezone=timezone,
+        rep_name=rep.name if rep else "",
+        sender=sender,
+    )
+
+
+def render_report(app: Flask, questionnaire, lead: Lead, answers: dict, details: dict) -> bytes:
+    """The prospect's PDF report."""
+    from ..reports import report_context
+
+    return render_pdf(app, "report", report_context(questionnaire, lead, answers, details))
+
+
+def render_pdf(app: Flask, kind: str, context: dict) -> bytes:
+    """Render ``kind`` ("report" or "dossier") with the app's one shared renderer."""
+    from ..reports import get_renderer  # the renderer imports WeasyPrint on first use
+
+    with _render_lock:
+        renderer = get_renderer(app)
+        if kind == "report":
+            return renderer.render_report(context)
+        return renderer.render_dossier(context)
+
+
+def _snapshot_details(session: Session, delivery: Delivery) -> dict:
+    snapshot = session.get(ScoreSnapshot, delivery.snapshot_id) if delivery.snapshot_id else None
+    return dict(snapshot.details) if snapshot is not None else {}

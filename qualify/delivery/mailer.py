@@ -1,0 +1,337 @@
+"""Compose the prospect's report email and the rep's dossier email, and send them: over SMTP
+through Flask-Mail, or, with no ``MAIL_SERVER``, as ``.eml`` files in ``OUTBOX_DIR``.
+
+Everything a prospect typed that reaches a header (display name, subject, attachment name)
+goes through ``clean_header_text`` first: no CR/LF, no control character, no encoded word,
+so no input can add or change a header.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import smtplib
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from flask_mail import Attachment, BadHeaderError, Mail, Message
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+#: Longest prospect-typed text put in a header; beyond it the text is cut.
+MAX_HEADER_TEXT = 80
+#: Longest company part of an attachment's file name.
+MAX_FILENAME_TEXT = 60
+
+#: The words of each email, per questionnaire language (the lead's language).
+EMAIL_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "report_subject": "Your customer-data maturity report",
+        "report_prefix": "report",
+        "greeting": "Hello",
+        "report_intro": "Thank you for taking our self-diagnostic. Your personalised report is attached.",
+        "report_next": "Want to go further? Reply to this email and we will book a call.",
+        "signature": "The qualify team",
+    },
+    "fr": {
+        "report_subject": "Votre rapport de maturité des données clients",
+        "report_prefix": "rapport",
+        "greeting": "Bonjour",
+        "report_intro": "Merci d'avoir répondu à notre autodiagnostic. Votre rapport personnalisé est en pièce jointe.",
+        "report_next": "Pour aller plus loin, répondez à cet email : nous fixerons un rendez-vous.",
+        "signature": "L'équipe qualify",
+    },
+}
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_ENCODED_WORD = re.compile(r"=\?")
+_FILENAME_UNSAFE = re.compile(r"[^\w]+")
+
+_environment = Environment(
+    loader=PackageLoader("qualify.delivery", "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+
+
+@dataclass(frozen=True)
+class SendFailure:
+    """Why a send failed, and whether trying again could help."""
+
+    permanent: bool
+    reason: str
+
+
+def init_app(app: Flask) -> Mail:
+    """Set Flask-Mail up on ``app`` from its ``MAIL_*`` config."""
+    # Flask-Mail suppresses sending when TESTING; our SMTP tests need real sends, and the
+    # outbox (no MAIL_SERVER) is already what keeps tests and development off the network.
+    app.config.setdefault("MAIL_SUPPRESS_SEND", False)
+    mail = Mail(app)
+    app.extensions["qualify.mail"] = mail
+    return mail
+
+
+# -- header safety ----------------------------------------------------------------------------
+
+
+def clean_header_text(value: Any, limit: int = MAX_HEADER_TEXT) -> str:
+    """``value`` made safe for a header: control characters (CR, LF, NUL...) and encoded-word
+    openers removed, whitespace collapsed, cut to ``limit`` characters."""
+    text = _CONTROL_CHARS.sub(" ", "" if value is None else str(value))
+    text = _ENCODED_WORD.sub("= ?", text)  # "=?utf-8?b?...?=" would be decoded by mail clients
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def make_filename(prefix: str, company: str) -> tuple[str, str]:
+    """The attachment's name from the company, as (unicode name, ASCII fallback).
+
+    ``("report-Société-Générale.pdf", "report-Societe-Generale.pdf")``; a company with no
+    ASCII letters at all falls back to ``report.pdf``.
+    """
+    unicode_slug = _slug(clean_header_text(company, MAX_FILENAME_TEXT))
+    ascii_text = unicodedata.normalize("NFKD", unicode_slug).encode("ascii", "ignore").decode()
+    ascii_slug = _slug(ascii_text)
+    unicode_name = f"{prefix}-{unicode_slug}.pdf" if unicode_slug else f"{prefix}.pdf"
+    ascii_name = f"{prefix}-{ascii_slug}.pdf" if ascii_slug else f"{prefix}.pdf"
+    return unicode_name, ascii_name
+
+
+def _slug(text: str) -> str:
+    return _FILENAME_UNSAFE.sub("-", text).strip("-_")[:MAX_FILENAME_TEXT].strip("-_")
+
+
+def pdf_attachment(prefix: str, company: str, pdf_bytes: bytes) -> Attachment:
+    """The PDF as an attachment named after the company: the Unicode name as RFC 2231
+    ``filename*``, and the ASCII fallback as ``filename`` (when the name is ASCII) or as the
+    Content-Type ``name`` that clients without RFC 2231 read instead."""
+    unicode_name, ascii_name = make_filename(prefix, company)
+    # Flask-Mail turns a non-ASCII filename into filename*=UTF8''... (RFC 2231). Both forms
+    # cannot sit in Content-Disposition: the SMTP policy refolds the header and keeps one.
+    return Attachment(
+        filename=unicode_name,
+        content_type=f'application/pdf; name="{ascii_name}"',
+        data=pdf_bytes,
+    )
+
+
+def check_recipient(address: str) -> str:
+    """The recipient address, or ``BadHeaderError`` when it could smuggle a header in."""
+    if _CONTROL_CHARS.search(address) or not address.strip():
+        raise BadHeaderError(f"refused recipient address {address!r}")
+    return address.strip()
+
+
+# -- composition ------------------------------------------------------------------------------
+
+
+def render_email(template: str, **context: Any) -> tuple[str, str]:
+    """The plain-text and HTML parts of ``template`` (``<template>.txt`` / ``.html``)."""
+    text = _environment.get_template(f"{template}.txt").render(**context)
+    html = _environment.get_template(f"{template}.html").render(**context)
+    return text, html
+
+
+def email_text(language: str | None) -> dict[str, str]:
+    """The email words for ``language``, English when it has no translation."""
+    return EMAIL_TEXT.get(language or "en", EMAIL_TEXT["en"])
+
+
+def compose_report(delivery: Any, lead: Any, pdf_bytes: bytes, *, sender: str | None = None) -> Message:
+    """The prospect's email: a short note in their language with the PDF report attached."""
+    words = email_text(getattr(lead, "language", "en"))
+    name = clean_header_text(lead.name)
+    text, html = render_email(
+        "report_email", words=words, first_name=clean_header_text(lead.first_name)
+    )
+    return _message(
+        delivery,
+        subject=words["report_subject"],
+        recipient=(name, check_recipient(delivery.recipient)),
+        body=text,
+        html=html,
+        attachment=pdf_attachment(words["report_prefix"], lead.company, pdf_bytes),
+        sender=sender,
+    )
+
+
+def compose_dossier(
+    delivery: Any,
+    lead: Any,
+    pdf_bytes: bytes,
+    *,
+    why: list[str],
+    sla_due_at: datetime | None,
+    timezone: str = "UTC",
+    rep_name: str = "",
+    links: dict[str, str] | None = None,
+    sender: str | None = None,
+) -> Message:
+    """The rep's email: who, why SQL in three lines, the SLA due time, the dossier attached."""
+    company = clean_header_text(lead.company) or "(no company)"
+    name = clean_header_text(lead.name) or clean_header_text(lead.email)
+    due = format_due(sla_due_at, timezone)
+    text, html = render_email(
+        "dossier_email",
+        lead=lead,
+        company=company,
+        name=name,
+        why=why[:3],
+        due=due,
+        rep_name=rep_name,
+        links=links or {},
+    )
+    return _message(
+        delivery,
+        subject=f"SQL: {company} — {name} (due {due})",
+        recipient=(clean_header_text(rep_name), check_recipient(delivery.recipient)),
+        body=text,
+        html=html,
+        attachment=pdf_attachment("dossier", lead.company, pdf_bytes),
+        sender=sender,
+    )
+
+
+def compose(delivery: Any, lead: Any, pdf_bytes: bytes, **dossier_facts: Any) -> Message:
+    """The email for ``delivery``: the report for ``kind == "report"``, else the dossier."""
+    if delivery.kind == "report":
+        return compose_report(delivery, lead, pdf_bytes, sender=dossier_facts.get("sender"))
+    return compose_dossier(delivery, lead, pdf_bytes, **dossier_facts)
+
+
+def format_due(value: datetime | None, timezone: str = "UTC") -> str:
+    """A stored naive-UTC due time as the sales team reads it: ``Tue 14 Jan 10:00 CET``."""
+    if value is None:
+        return "no SLA"
+    local = value.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone))
+    return f"{local:%a %d %b %H:%M} {local.tzname()}"
+
+
+def _message(delivery, *, subject, recipient, body, html, attachment, sender) -> Message:
+    message = Message(
+        subject=clean_header_text(subject, 200),
+        recipients=[recipient],
+        body=body,
+        html=html,
+        sender=sender,
+        attachments=[attachment],
+    )
+    # The stable Message-ID lets mail clients drop a copy re-sent after a crash.
+    message.msgId = delivery.message_id
+    return message
+
+
+# -- sending ----------------------------------------------------------------------------------
+
+
+def send(app: Flask, message: Message, delivery: Any) -> str:
+    """Send ``message``: over SMTP when ``MAIL_SERVER`` is set, else into the outbox.
+
+    Returns where it went (``smtp://host:port`` or the .eml path). Raises on failure; see
+    ``classify_send_error``. Needs an app context (Flask-Mail reads ``current_app``).
+    """
+    if not app.config.get("MAIL_SERVER"):
+        return str(write_outbox(Path(app.config["OUTBOX_DIR"]), message, delivery))
+    send_smtp(app, message)
+    return f"smtp://{app.config['MAIL_SERVER']}:{app.config['MAIL_PORT']}"
+
+
+def write_outbox(outbox: Path, message: Message, delivery: Any) -> Path:
+    """Write ``message`` as ``<utc timestamp>-<delivery id>-<kind>.eml``, atomically (a
+    reader never sees half a file)."""
+    if message.has_bad_headers():
+        raise BadHeaderError(f"delivery {delivery.id}: a header contains a line break")
+    outbox.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    path = outbox / f"{stamp}-{delivery.id}-{delivery.kind}.eml"
+    data = message.as_bytes()
+    fd, temp = tempfile.mkstemp(dir=outbox, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def send_smtp(app: Flask, message: Message) -> None:
+    """Send ``message`` through Flask-Mail's connection, with ``MAIL_TIMEOUT``.
+
+    Once the server has accepted the message, closing the connection may still fail (the
+    server hangs up instead of answering QUIT): the message is sent, so that error is
+    swallowed rather than reported as a failure that would cause a duplicate.
+    """
+    mail: Mail = app.extensions["qualify.mail"]
+    connection = mail.connect()
+    connection.host = open_smtp(app.extensions["mail"], float(app.config.get("MAIL_TIMEOUT") or 20))
+    try:
+        connection.send(message)
+    except BaseException:
+        connection.host.close()
+        raise
+    close_quietly(connection.host)
+
+
+def open_smtp(state: Any, timeout: float) -> smtplib.SMTP:
+    """An SMTP connection as Flask-Mail's ``configure_host`` makes it, plus a timeout (theirs
+    has none: a server that stops answering would hold a worker forever)."""
+    if state.use_ssl:
+        host = smtplib.SMTP_SSL(state.server, state.port, timeout=timeout)
+    else:
+        host = smtplib.SMTP(state.server, state.port, timeout=timeout)
+    try:
+        if state.use_tls:
+            host.starttls()
+        if state.username and state.password:
+            host.login(state.username, state.password)
+    except BaseException:
+        host.close()
+        raise
+    return host
+
+
+def close_quietly(host: smtplib.SMTP) -> None:
+    """QUIT, ignoring a server that already hung up."""
+    try:
+        host.quit()
+    except (smtplib.SMTPException, OSError):
+        host.close()
+
+
+def classify_send_error(exc: BaseException) -> SendFailure:
+    """Whether a send error is permanent (5xx, a refused header) or worth a retry (4xx,
+    refused connection, timeout, a server that hung up before accepting)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        details = "; ".join(
+            f"{address}: {code} {_decode(text)}" for address, (code, text) in exc.recipients.items()
+        )
+        return SendFailure(bool(codes) and all(code >= 500 for code in codes), f"recipient refused: {details}")
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        # Wrong credentials are the server configuration's fault, not this email's: retry.
+        return SendFailure(False, f"SMTP login refused: {exc.smtp_code} {_decode(exc.smtp_error)}")
+    if isinstance(exc, smtplib.SMTPResponseException):
+        permanent = 500 <= exc.smtp_code < 600
+        return SendFailure(permanent, f"SMTP {exc.smtp_code} {_decode(exc.smtp_error)}")
+    if isinstance(exc, BadHeaderError):
+        return SendFailure(True, f"refused header: {exc}")
+    if isinstance(exc, smtplib.SMTPException | OSError):
+        return SendFailure(False, f"{type(exc).__name__}: {exc}")
+    return SendFailure(False, f"{type(exc).__name__}: {exc}")
+
+
+def _decode(value: bytes | str) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)

@@ -1,0 +1,284 @@
+"""Email delivery without a mail server: the outbox, the message's headers and attachment,
+the retry arithmetic, the sweeper, and the console listing."""
+
+from __future__ import annotations
+
+import email
+import io
+import smtplib
+from datetime import timedelta
+from email import policy
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from factories import HOT_ANSWERS, POOR_FIT_ANSWERS, contact
+from qualify.delivery import enqueue_delivery, get_tasks
+from qualify.delivery.deliveries import (
+    RetryPolicy,
+    attempt_delivery,
+    sweep_deliveries,
+)
+from qualify.delivery.mailer import (
+    BadHeaderError,
+    classify_send_error,
+    clean_header_text,
+    make_filename,
+)
+from qualify.models import Delivery, utcnow
+from qualify.services import Settings
+from qualify.services.responses import save_answers, start_response, submit_response
+from qualify.services.routing import load_reps
+
+
+def submit(app, session, published, values, enqueue=None) -> list[int]:
+    """Submit a full response as the wizard would; return the delivery ids."""
+    load_reps(session, app.config["REPS_FILE"])
+    q = published.questionnaire
+    response = start_response(session, q.id, q.version)
+    save_answers(session, response.token, values, step=len(q.steps))
+    result = submit_response(
+        session,
+        response.token,
+        published,
+        Settings.from_config(app.config),
+        enqueue=enqueue or enqueue_delivery(app),
+    )
+    return list(result.delivery_ids)
+
+
+def outbox_messages(app) -> dict[str, email.message.EmailMessage]:
+    """The .eml files in the outbox, parsed, keyed by file name."""
+    outbox = Path(app.config["OUTBOX_DIR"])
+    return {
+        path.name: email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        for path in sorted(outbox.glob("*.eml"))
+    }
+
+
+def pdf_text(message) -> str:
+    (attachment,) = list(message.iter_attachments())
+    reader = PdfReader(io.BytesIO(attachment.get_content()))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def deliveries(session) -> list[Delivery]:
+    session.expire_all()
+    return list(session.scalars(select(Delivery).order_by(Delivery.id)))
+
+
+# -- the outbox -------------------------------------------------------------------------------
+
+
+def test_a_hot_lead_leaves_the_report_and_the_dossier_in_the_outbox(app, session, published):
+    ids = submit(app, session, published, {**HOT_ANSWERS, **contact()})
+    messages = outbox_messages(app)
+    assert sorted(name.split("-", 1)[1] for name in messages) == sorted(
+        [f"{ids[0]}-report.eml", f"{ids[1]}-dossier.eml"]
+    )
+    report = next(m for name, m in messages.items() if name.endswith("-report.eml"))
+    dossier = next(m for name, m in messages.items() if name.endswith("-dossier.eml"))
+
+    assert report["To"].addresses[0].addr_spec == "claire.dupont@bigco.example"
+    assert report["Subject"] == "Your customer-data maturity report"
+    assert {p.get_content_type() for p in report.walk()} >= {"text/plain", "text/html"}
+    assert next(report.iter_attachments()).get_filename() == "report-BigCo-Industries.pdf"
+    assert "BigCo Industries" in pdf_text(report)
+
+    assert dossier["To"].addresses[0].addr_spec == "camille.martin@acme-data.example"
+    assert dossier["Subject"].startswith("SQL: BigCo Industries — Claire Dupont (due ")
+    assert "Why it is SQL" in dossier.get_body(("plain",)).get_content()
+    assert "BigCo Industries" in pdf_text(dossier)
+
+    rows = deliveries(session)
+    assert [(d.state, d.attempts) for d in rows] == [("sent", 1), ("sent", 1)]
+    assert {report["Message-ID"], dossier["Message-ID"]} == {d.message_id for d in rows}
+    assert all(d.sent_at is not None for d in rows)
+
+
+def test_a_poor_fit_gets_only_the_report(app, session, published):
+    submit(app, session, published, {**POOR_FIT_ANSWERS, **contact()})
+    assert [name.rsplit("-", 1)[1] for name in outbox_messages(app)] == ["report.eml"]
+
+
+def test_the_outbox_holds_no_partial_file(app, session, published):
+    submit(app, session, published, {**POOR_FIT_ANSWERS, **contact()})
+    assert [p.suffix for p in Path(app.config["OUTBOX_DIR"]).iterdir()] == [".eml"]
+
+
+def test_a_sent_delivery_is_never_sent_again(app, session, published):
+    ids = submit(app, session, published, {**POOR_FIT_ANSWERS, **contact()})
+    assert attempt_delivery(app, ids[0]).state is None
+    get_tasks(app).deliver(ids[0])
+    assert len(outbox_messages(app)) == 1
+    assert deliveries(session)[0].attempts == 1
+
+
+def test_nothing_is_rendered_or_sent_on_submit_without_the_immediate_queue(app, session, published):
+    queued = []
+    ids = submit(app, session, published, {**HOT_ANSWERS, **contact()}, enqueue=queued.append)
+    assert queued == ids
+    assert outbox_messages(app) == {}
+    assert [d.state for d in deliveries(session)] == ["pending", "pending"]
+
+
+# -- headers a prospect cannot touch ----------------------------------------------------------
+
+
+def test_a_line_break_in_the_company_or_name_adds_no_header(app, session, published):
+    injected = "ACME\r\nBcc: evil@x.example"
+    submit(
+        app, session, published,
+        {**HOT_ANSWERS, **contact(company=injected, first_name="Eve\nX-Evil: 1", last_name="=?utf-8?b?QmNjOg==?=")},
+    )
+    for raw in Path(app.config["OUTBOX_DIR"]).glob("*.eml"):
+        message = email.message_from_bytes(raw.read_bytes(), policy=policy.default)
+        assert message["Bcc"] is None and message["X-Evil"] is None
+        assert b"\nBcc:" not in raw.read_bytes() and b"\nX-Evil" not in raw.read_bytes()
+        assert all(len(m["To"].addresses) == 1 for m in [message])
+    assert all(d.state == "sent" for d in deliveries(session))
+
+
+@pytest.mark.parametrize(
+    "typed, cleaned",
+    [
+        ("ACME\r\nBcc: evil@x.example", "ACME Bcc: evil@x.example"),
+        ("Zoë\x00\x1b[31m Ltd", "Zoë [31m Ltd"),
+        ("=?utf-8?q?Bcc:?=", "= ?utf-8?q?Bcc:?="),
+        ("a\u2028b", "a b"),
+    ],
+)
+def test_header_text_loses_control_characters_and_encoded_words(typed, cleaned):
+    assert clean_header_text(typed) == cleaned
+
+
+def test_attachment_names_keep_the_company_with_an_ascii_fallback():
+    assert make_filename("report", "BigCo Industries") == (
+        "report-BigCo-Industries.pdf", "report-BigCo-Industries.pdf"
+    )
+    assert make_filename("report", "Société Générale") == (
+        "report-Société-Générale.pdf", "report-Societe-Generale.pdf"
+    )
+    assert make_filename("report", "株式会社") == ("report-株式会社.pdf", "report.pdf")
+    assert make_filename("report", "../../etc/passwd") == (
+        "report-etc-passwd.pdf", "report-etc-passwd.pdf"
+    )
+
+
+def test_a_recipient_with_a_line_break_fails_for_good(app, session, published):
+    ids = submit(app, session, published, {**POOR_FIT_ANSWERS, **contact()}, enqueue=lambda _: None)
+    session.get(Delivery, ids[0]).recipient = "claire@bigco.example\r\nBcc: evil@x.example"
+    session.commit()
+    attempt_delivery(app, ids[0])
+    (delivery,) = deliveries(session)
+    assert delivery.state == "failed" and "refused" in delivery.last_error
+    assert outbox_messages(app) == {}
+
+
+# -- which errors are retried -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "error, permanent",
+    [
+        (ConnectionRefusedError(111, "Connection refused"), False),
+        (TimeoutError("timed out"), False),
+        (smtplib.SMTPServerDisconnected("Connection unexpectedly closed"), False),
+        (smtplib.SMTPDataError(451, b"try again later"), False),
+        (smtplib.SMTPDataError(554, b"rejected as spam"), True),
+        (smtplib.SMTPRecipientsRefused({"a@x.example": (550, b"no such user")}), True),
+        (smtplib.SMTPRecipientsRefused({"a@x.example": (450, b"mailbox busy")}), False),
+        (smtplib.SMTPSenderRefused(553, b"sender refused", "no-reply@q.example"), True),
+        (smtplib.SMTPAuthenticationError(535, b"bad credentials"), False),
+        (BadHeaderError("line break"), True),
+    ],
+)
+def test_temporary_errors_are_retried_and_permanent_ones_are_not(error, permanent):
+    assert classify_send_error(error).permanent is permanent
+
+
+def test_the_retry_delay_doubles_with_each_attempt():
+    policy_ = RetryPolicy(max_attempts=8, base_seconds=30)
+    assert [policy_.delay_after(n) for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
+
+
+# -- the sweeper ------------------------------------------------------------------------------
+
+
+def test_the_sweeper_requeues_a_delivery_whose_task_was_lost(app, session, published):
+    ids = submit(app, session, published, {**POOR_FIT_ANSWERS, **contact()}, enqueue=lambda _: None)
+    assert sweep_deliveries(app, enqueue_delivery(app)) == []  # not overdue yet
+    later = utcnow() + timedelta(minutes=2)
+    assert sweep_deliveries(app, enqueue_delivery(app), now=later) == ids
+    assert [d.state for d in deliveries(session)] == ["sent"]
+    assert len(outbox_messages(app)) == 1
+
+
+def test_a_worker_killed_mid_send_is_retried_once_its_lease_runs_out(app, session, published):
+    ids = submit(app, session, published, {**POOR_FIT_ANSWERS, **contact()}, enqueue=lambda _: None)
+    delivery = session.get(Delivery, ids[0])
+    delivery.state, delivery.attempts = "sending", 1
+    delivery.next_attempt_at = utcnow() + timedelta(minutes=10)  # the dead worker's lease
+    session.commit()
+    assert sweep_deliveries(app, enqueue_delivery(app)) == []  # lease still running
+    delivery.next_attempt_at = utcnow() - timedelta(seconds=1)  # ten minutes later: ran out
+    session.commit()
+    assert sweep_deliveries(app, enqueue_delivery(app)) == ids
+    (delivery,) = deliveries(session)
+    assert (delivery.state, delivery.attempts) == ("sent", 2)
+    assert len(outbox_messages(app)) == 1
+
+
+def test_a_delivery_out_of_attempts_fails_with_the_last_error(app, session, published):
+    ids = submit(app, session, published, {**POOR_FIT_ANSWERS, **contact()}, enqueue=lambda _: None)
+    delivery = session.get(Delivery, ids[0])
+    delivery.state, delivery.attempts = "sending", app.config["DELIVERY_MAX_ATTEMPTS"]
+    delivery.next_attempt_at = utcnow() - timedelta(seconds=1)
+    session.commit()
+    assert sweep_deliveries(app, enqueue_delivery(app)) == []
+    (delivery,) = deliveries(session)
+    assert delivery.state == "failed"
+    assert delivery.last_error.startswith("gave up after 8 attempts: worker stopped")
+
+
+# -- the console ------------------------------------------------------------------------------
+
+
+def test_the_deliveries_command_lists_state_attempts_and_errors(app, session, published, runner):
+    submit(app, session, published, {**HOT_ANSWERS, **contact()}, enqueue=lambda _: None)
+    delivery = deliveries(session)[0]
+    delivery.state, delivery.last_error = "failed", "SMTP 550 mailbox unavailable"
+    session.commit()
+    result = runner.invoke(args=["deliveries"])
+    assert result.exit_code == 0, result.output
+    assert "failed" in result.output and "SMTP 550 mailbox unavailable" in result.output
+    assert "pending" in result.output and "dossier" in result.output
+    only_failed = runner.invoke(args=["deliveries", "--state", "failed"])
+    assert "pending" not in only_failed.output
+
+
+def test_submitting_does_not_import_weasyprint_outside_the_worker(app, session, published):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import qualify.delivery, qualify.delivery.tasks, qualify.delivery.mailer;"
+        " print('weasyprint' in sys.modules)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+
+
+def test_compose_sets_the_stable_message_id(app):
+    from qualify.delivery.mailer import compose
+
+    lead = SimpleNamespace(name="Claire Dupont", first_name="Claire", company="BigCo", email="c@b.example", phone="", language="fr")
+    delivery = SimpleNamespace(id=7, kind="report", recipient="c@b.example", message_id="<abc.report@q.example>")
+    with app.app_context():
+        message = compose(delivery, lead, b"%PDF-1.7")
+        parsed = email.message_from_bytes(message.as_bytes(), policy=policy.default)
+    assert parsed["Message-ID"] == "<abc.report@q.example>"
+    assert parsed["Subject"] == "Votre rapport de maturité des données clients"
+    assert next(parsed.iter_attachments()).get_filename() == "rapport-BigCo.pdf"
