@@ -25,7 +25,9 @@ def worker(workers: int) -> None:
 
     app = current_app._get_current_object()
     if app.config["QUEUE_URL"] == "immediate":
-        raise click.UsageError("QUEUE_URL is 'immediate': tasks run in-process, there is nothing to consume")
+        raise click.UsageError(
+            "QUEUE_URL is 'immediate': tasks run in-process, there is nothing to consume"
+        )
     get_renderer(app)  # import WeasyPrint and load fonts once, before the first job
     click.echo(f"qualify worker: {workers} threads on {app.config['QUEUE_URL']}")
     Consumer(get_huey(app), workers=workers, worker_type="thread", periodic=True).run()
@@ -42,11 +44,18 @@ def deliveries(state: str | None, limit: int) -> None:
     if not rows:
         click.echo("no deliveries")
         return
-    click.echo(f"{'id':>5}  {'kind':<7}  {'state':<7}  {'tries':>5}  {'lead':>5}  recipient / last error")
+    click.echo(
+        f"{'id':>5}  {'kind':<7}  {'state':<7}  {'tries':>5}  {'lead':>5}  recipient / last error"
+    )
     for d in rows:
-        when = f"sent {d.sent_at:%Y-%m-%d %H:%M}" if d.sent_at else f"next {d.next_attempt_at:%Y-%m-%d %H:%M}"
-        click.echo(f"{d.id:>5}  {d.kind:<7}  {d.state:<7}  {d.attempts:>5}  {d.lead_id:>5}  {d.recipient} ({when} UTC)")
+        when = (
+            f"sent {d.sent_at:%Y-%m-%d %H:%M}"
+            if d.sent_at
+            else f"next {d.next_attempt_at:%Y-%m-%d %H:%M}"
+        )
+        click.echo(
+            f"{d.id:>5}  {d.kind:<7}  {d.state:<7}  {d.attempts:>5}  {d.lead_id:>5}  {d.recipient} ({when} UTC)"
+        )
         if d.last_error:
             style = "red" if d.state == "failed" else "yellow"
             click.secho(f"{'':>37}{d.last_error}", fg=style)
-

@@ -131,8 +131,15 @@ def test_nothing_is_rendered_or_sent_on_submit_without_the_immediate_queue(app, 
 def test_a_line_break_in_the_company_or_name_adds_no_header(app, session, published):
     injected = "ACME\r\nBcc: evil@x.example"
     submit(
-        app, session, published,
-        {**HOT_ANSWERS, **contact(company=injected, first_name="Eve\nX-Evil: 1", last_name="=?utf-8?b?QmNjOg==?=")},
+        app,
+        session,
+        published,
+        {
+            **HOT_ANSWERS,
+            **contact(
+                company=injected, first_name="Eve\nX-Evil: 1", last_name="=?utf-8?b?QmNjOg==?="
+            ),
+        },
     )
     for raw in Path(app.config["OUTBOX_DIR"]).glob("*.eml"):
         message = email.message_from_bytes(raw.read_bytes(), policy=policy.default)
@@ -157,14 +164,17 @@ def test_header_text_loses_control_characters_and_encoded_words(typed, cleaned):
 
 def test_attachment_names_keep_the_company_with_an_ascii_fallback():
     assert make_filename("report", "BigCo Industries") == (
-        "report-BigCo-Industries.pdf", "report-BigCo-Industries.pdf"
+        "report-BigCo-Industries.pdf",
+        "report-BigCo-Industries.pdf",
     )
     assert make_filename("report", "Société Générale") == (
-        "report-Société-Générale.pdf", "report-Societe-Generale.pdf"
+        "report-Société-Générale.pdf",
+        "report-Societe-Generale.pdf",
     )
     assert make_filename("report", "株式会社") == ("report-株式会社.pdf", "report.pdf")
     assert make_filename("report", "../../etc/passwd") == (
-        "report-etc-passwd.pdf", "report-etc-passwd.pdf"
+        "report-etc-passwd.pdf",
+        "report-etc-passwd.pdf",
     )
 
 
@@ -268,14 +278,26 @@ def test_submitting_does_not_import_weasyprint_outside_the_worker(app, session, 
         "import sys; import qualify.delivery, qualify.delivery.tasks, qualify.delivery.mailer;"
         " print('weasyprint' in sys.modules)"
     )
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+    assert (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip()
+        == "False"
+    )
 
 
 def test_compose_sets_the_stable_message_id(app):
     from qualify.delivery.mailer import compose
 
-    lead = SimpleNamespace(name="Claire Dupont", first_name="Claire", company="BigCo", email="c@b.example", phone="", language="fr")
-    delivery = SimpleNamespace(id=7, kind="report", recipient="c@b.example", message_id="<abc.report@q.example>")
+    lead = SimpleNamespace(
+        name="Claire Dupont",
+        first_name="Claire",
+        company="BigCo",
+        email="c@b.example",
+        phone="",
+        language="fr",
+    )
+    delivery = SimpleNamespace(
+        id=7, kind="report", recipient="c@b.example", message_id="<abc.report@q.example>"
+    )
     with app.app_context():
         message = compose(delivery, lead, b"%PDF-1.7")
         parsed = email.message_from_bytes(message.as_bytes(), policy=policy.default)

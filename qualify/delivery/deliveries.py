@@ -40,7 +40,9 @@ class RetryPolicy:
 
     @classmethod
     def from_config(cls, config) -> RetryPolicy:
-        return cls(int(config["DELIVERY_MAX_ATTEMPTS"]), float(config["DELIVERY_RETRY_BASE_SECONDS"]))
+        return cls(
+            int(config["DELIVERY_MAX_ATTEMPTS"]), float(config["DELIVERY_RETRY_BASE_SECONDS"])
+        )
 
     def delay_after(self, attempts: int) -> float:
         """Seconds to wait after the ``attempts``-th failed attempt: base × 2^(attempts-1)."""
@@ -64,7 +66,9 @@ def claim_delivery(session: Session, delivery_id: int, now: datetime) -> bool:
             Delivery.state == "pending",
             Delivery.next_attempt_at <= now + DUE_TOLERANCE,
         )
-        .values(state="sending", attempts=Delivery.attempts + 1, next_attempt_at=now + SENDING_LEASE)
+        .values(
+            state="sending", attempts=Delivery.attempts + 1, next_attempt_at=now + SENDING_LEASE
+        )
         .execution_options(synchronize_session=False)
     ).rowcount
     session.commit()
@@ -87,13 +91,25 @@ def record_failure(
             reason = f"gave up after {delivery.attempts} attempts: {reason}"
         delivery.state, delivery.last_error = "failed", reason
         session.commit()
-        log.error("delivery %s (%s to %s) failed: %s", delivery.id, delivery.kind, delivery.recipient, reason)
+        log.error(
+            "delivery %s (%s to %s) failed: %s",
+            delivery.id,
+            delivery.kind,
+            delivery.recipient,
+            reason,
+        )
         return Outcome("failed")
     delay = policy.delay_after(delivery.attempts)
     delivery.state, delivery.last_error = "pending", failure.reason
     delivery.next_attempt_at = now + timedelta(seconds=delay)
     session.commit()
-    log.warning("delivery %s attempt %s failed, retry in %ss: %s", delivery.id, delivery.attempts, delay, failure.reason)
+    log.warning(
+        "delivery %s attempt %s failed, retry in %ss: %s",
+        delivery.id,
+        delivery.attempts,
+        delay,
+        failure.reason,
+    )
     return Outcome("pending", retry_in=delay)
 
 

@@ -146,7 +146,9 @@ def email_text(language: str | None) -> dict[str, str]:
     return EMAIL_TEXT.get(language or "en", EMAIL_TEXT["en"])
 
 
-def compose_report(delivery: Any, lead: Any, pdf_bytes: bytes, *, sender: str | None = None) -> Message:
+def compose_report(
+    delivery: Any, lead: Any, pdf_bytes: bytes, *, sender: str | None = None
+) -> Message:
     """The prospect's email: a short note in their language with the PDF report attached."""
     words = email_text(getattr(lead, "language", "en"))
     name = clean_header_text(lead.name)
@@ -319,7 +321,9 @@ def classify_send_error(exc: BaseException) -> SendFailure:
         details = "; ".join(
             f"{address}: {code} {_decode(text)}" for address, (code, text) in exc.recipients.items()
         )
-        return SendFailure(bool(codes) and all(code >= 500 for code in codes), f"recipient refused: {details}")
+        return SendFailure(
+            bool(codes) and all(code >= 500 for code in codes), f"recipient refused: {details}"
+        )
     if isinstance(exc, smtplib.SMTPAuthenticationError):
         # Wrong credentials are the server configuration's fault, not this email's: retry.
         return SendFailure(False, f"SMTP login refused: {exc.smtp_code} {_decode(exc.smtp_error)}")

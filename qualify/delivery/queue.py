@@ -20,7 +20,9 @@ def make_huey(url: str) -> Huey:
         return RedisHuey("qualify", url=url)
     if url.startswith("sqlite:///"):
         return SqliteHuey("qualify", filename=url.removeprefix("sqlite:///"))
-    raise ValueError(f"QUEUE_URL must be sqlite:///PATH, redis://HOST:PORT/DB or immediate, not {url!r}")
+    raise ValueError(
+        f"QUEUE_URL must be sqlite:///PATH, redis://HOST:PORT/DB or immediate, not {url!r}"
+    )
 
 
 def init_app(app: Flask) -> None:
