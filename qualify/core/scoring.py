@@ -26,6 +26,9 @@ class Reason:
     points: float
     text: str
 
+    def as_dict(self) -> dict:
+        return {"block": self.block, "points": self.points, "text": self.text}
+
     def __str__(self) -> str:
         if self.block in ("fit", "intent", "timing") and self.points:
             return f"{self.points:+g} {self.block.upper()}: {self.text}"

@@ -169,7 +169,7 @@ def qualify_response(session: Session, response: Response, published, settings: 
         stage=decision.stage,
         details={
             "score": score.as_dict(),
-            "reasons": [str(r) for r in score.reasons],
+            "reasons": [r.as_dict() for r in score.reasons],
             "checklist": [item.as_dict() for item in decision.checklist],
             "decision": list(decision.reasons),
             "stage": decision.stage,
