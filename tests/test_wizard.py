@@ -225,6 +225,8 @@ def test_a_full_walk_ends_on_the_result_page_with_one_routed_lead(app, client, q
     with app.app_context():
         assert get_db(app).session.get(Lead, response.lead_id).stage == "routed"
     assert saved_answers(app, token)["triggers"] == ["migration"]
+    outbox = Path(app.config["OUTBOX_DIR"]).glob("*.eml")
+    assert sorted(path.name.rsplit("-", 1)[1] for path in outbox) == ["dossier.eml", "report.eml"]
 
 
 # -- validation --
@@ -463,6 +465,18 @@ def test_hidden_landing_page_fields_are_stored_on_the_response_length_capped(app
         "utm_campaign": "x" * 200,
         "page": "https://acme.example/lp",
     }
+
+
+def test_pages_carry_no_inline_script_or_style_and_their_assets_are_served(client):
+    token = start(client)
+    page = client.get(step_url(token, 1)).text
+    assert re.findall(r"<script(?![^>]*\bsrc=)", page) == []
+    assert " style=" not in page and "<style" not in page
+    assert '"includeIndicatorStyles": false' in page
+    for asset in ("/static/wizard.css", "/static/vendor/htmx.min.js"):
+        assert asset in page
+        with client.get(asset) as reply:  # a file response: close it
+            assert reply.status_code == 200
 
 
 def test_wizard_pages_may_be_framed_and_other_pages_may_not(client):

@@ -13,6 +13,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 
 from ..core.diagnostic import diagnose
 from ..db import get_db
+from ..delivery import enqueue_delivery
 from ..models import Response
 from ..questionnaires import Published, registry
 from ..services import Settings
@@ -140,7 +141,11 @@ def post_step(questionnaire_id: str, token: str, number: int):
         return redirect_to("wizard.show_step", questionnaire.id, token, number=number + 1)
     record_consent(token)
     submit_response(
-        db_session(), token, published, Settings.from_config(current_app.config), enqueue_delivery
+        db_session(),
+        token,
+        published,
+        Settings.from_config(current_app.config),
+        enqueue_delivery(current_app),
     )
     return redirect_to("wizard.show_result", questionnaire.id, token)
 
@@ -254,11 +259,6 @@ def record_consent(token: str) -> None:
     response = get_response(session, token)
     response.consent = True
     session.commit()
-
-
-def enqueue_delivery(delivery_id: int) -> None:
-    """Hand an email delivery to the task queue (after the submit transaction committed)."""
-    current_app.extensions["qualify.tasks"].deliver(delivery_id)
 
 
 @dataclass
