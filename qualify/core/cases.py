@@ -13,11 +13,12 @@ from typing import Any
 
 from pydantic import Field, ValidationError
 
+from .answers import hidden_key
 from .emails import is_business_email
 from .loader import Finding, QuestionnaireError, locate_finding, parse_yaml, read_source
 from .questionnaire import Identifier, Questionnaire, Strict
 from .routing import NoRepError, RepSlot, choose_rep
-from .scoring import score_answers
+from .scoring import routing_values, score_answers
 from .stages import LeadFacts, decide_stage
 
 #: Clean contact data a case gets unless it says otherwise (so DATA boxes are checked).
@@ -26,14 +27,15 @@ DEFAULT_CONTACT = {"email": "prospect@company.example", "phone": "+33 1 00 00 00
 
 CASES_HINT = (
     "a cases file is 'questionnaire: <id>' and 'cases:', each case with name, answers, "
-    "optional contact, and expect: {stage, unchecked, routed_to}"
+    "optional hidden and contact, and expect: {stage, unchecked, routed_to}"
 )
 
 
 class Expectation(Strict):
     stage: str
     unchecked: list[str] | None = Field(
-        default=None, description="Checklist items expected unchecked (item texts), all others checked."
+        default=None,
+        description="Checklist items expected unchecked (item texts or ids), all others checked.",
     )
     routed_to: str | None = Field(default=None, description="The rep's email (SQL cases).")
 
@@ -41,8 +43,15 @@ class Expectation(Strict):
 class Case(Strict):
     name: str
     answers: dict[Identifier, Any]
+    hidden: dict[Identifier, str] = Field(
+        default={}, description="Hidden fields the embed URL passes (utm_campaign, page...)."
+    )
     contact: dict[str, str] = {}
     expect: Expectation
+
+    def all_answers(self) -> dict[str, Any]:
+        """The answers with the hidden fields under their ``hidden.<name>`` keys."""
+        return {**self.answers, **{hidden_key(k): v for k, v in self.hidden.items()}}
 
 
 class CaseFile(Strict):
@@ -89,23 +98,28 @@ def load_cases(path: str | Path) -> CaseFile:
     return cases
 
 
-def run_case(questionnaire: Questionnaire, case: Case, reps: list[tuple[str, RepSlot]]) -> CaseResult:
+def run_case(
+    questionnaire: Questionnaire, case: Case, reps: list[tuple[str, RepSlot]]
+) -> CaseResult:
     """Score a case's answers and compare stage, unchecked boxes and routed rep."""
     contact = {**DEFAULT_CONTACT, **case.contact}
     facts = LeadFacts(
         business_email=is_business_email(contact.get("email", "")),
         has_phone=bool(contact.get("phone", "").strip()),
     )
-    score = score_answers(questionnaire, case.answers)
+    score = score_answers(questionnaire, case.all_answers())
     decision = decide_stage(questionnaire, score, facts)
     differences = []
     expect = case.expect
     if decision.stage != expect.stage:
         differences.append(Difference("stage", expect.stage, decision.stage))
     if expect.unchecked is not None:
+        # A case may name a box by its text or its id; the diff shows the texts.
+        by_id = {item.id: item.item for item in decision.checklist}
+        expected = sorted(by_id.get(name, name) for name in expect.unchecked)
         actual = sorted(item.item for item in decision.unchecked)
-        if actual != sorted(expect.unchecked):
-            differences.append(Difference("unchecked", sorted(expect.unchecked), actual))
+        if actual != expected:
+            differences.append(Difference("unchecked", expected, actual))
     if expect.routed_to is not None:
         routed = _route(questionnaire, case, reps) if decision.stage == "sql" else None
         if routed != expect.routed_to:
@@ -115,9 +129,7 @@ def run_case(questionnaire: Questionnaire, case: Case, reps: list[tuple[str, Rep
 
 
 def _route(questionnaire: Questionnaire, case: Case, reps: list[tuple[str, RepSlot]]) -> str | None:
-    routing = questionnaire.routing
-    sector = case.answers.get(routing.sector) if routing.sector else None
-    zone = case.answers.get(routing.zone) if routing.zone else None
+    sector, zone = routing_values(questionnaire, case.all_answers())
     try:
         choice = choose_rep([slot for _, slot in reps], sector, zone)
     except NoRepError:

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .questionnaire import Band, Questionnaire
-from .scoring import Answers, effects_of, is_answered
+from .answers import Answers, is_answered
+from .branching import visible_questions
+from .questionnaire import Band, Question, Questionnaire
+from .scoring import effects_of
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,7 @@ class DiagnosticResult:
     band: Band
     dimensions: tuple[DimensionResult, ...]
     answered: int  # questions answered so far
-    total_questions: int
+    total_questions: int  # questions shown: a skipped branch is not counted
 
 
 def _band(bands: list[Band], percent: int) -> Band:
@@ -34,10 +36,14 @@ def _band(bands: list[Band], percent: int) -> Band:
     return min(bands, key=lambda b: min(abs(b.min - percent), abs(b.max - percent)))
 
 
-def max_points(questionnaire: Questionnaire) -> dict[str, int]:
-    """The most points each dimension can get from the questionnaire's answers."""
+def max_points(questionnaire: Questionnaire, answers: Answers | None = None) -> dict[str, int]:
+    """The most points each dimension can get; with ``answers``, from the questions shown
+    for them only (a skipped question's points are out of reach, not missed)."""
+    questions: list[Question] = (
+        questionnaire.questions() if answers is None else visible_questions(questionnaire, answers)
+    )
     best: dict[str, int] = {d.id: 0 for d in questionnaire.diagnostic.dimensions}
-    for question in questionnaire.questions():
+    for question in questions:
         effects = question.effects()
         for dimension in best:
             gains = [e.points.get(dimension, 0) for e in effects]
@@ -49,16 +55,17 @@ def max_points(questionnaire: Questionnaire) -> dict[str, int]:
 
 
 def diagnose(questionnaire: Questionnaire, answers: Answers) -> DiagnosticResult:
-    """The diagnostic for the answers given so far (unanswered questions count nothing)."""
+    """The diagnostic for the answers given so far (unanswered questions count nothing,
+    questions not shown count neither in the points nor in the maximum)."""
     dimensions = questionnaire.diagnostic.dimensions
     earned = {d.id: 0 for d in dimensions}
-    questions = questionnaire.questions()
+    questions = visible_questions(questionnaire, answers)
     for question in questions:
         for effect in effects_of(question, answers.get(question.id)):
             for dimension, points in effect.points.items():
                 if dimension in earned:
                     earned[dimension] += points
-    ceiling = max_points(questionnaire)
+    ceiling = max_points(questionnaire, answers)
     results = []
     for d in dimensions:
         percent = round(100 * max(0, earned[d.id]) / ceiling[d.id]) if ceiling[d.id] else 0

@@ -8,7 +8,9 @@ Three passes, each collecting all the mistakes it finds:
 2. **Validate** the plain data with the pydantic model; each error's ``loc`` is mapped back
    to a line through those paths, and rephrased for a marketer (what was found, what to write).
 3. **Check references** the model cannot see: duplicate question ids, unknown criteria,
-   signals and dimensions, routing questions, unfed criteria, score bands with gaps.
+   signals and dimensions, routing questions, unfed criteria, score bands with gaps,
+   ``show_if`` on later or unknown questions, unknown country codes, an SQL threshold no
+   answers can reach, translations and checklist overrides naming what does not exist.
 
 Pure: PyYAML and pydantic only.
 """
@@ -26,7 +28,19 @@ from typing import Annotated, Any, Union, get_args, get_origin
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .questionnaire import Band, Effect, Question, Questionnaire
+from .countries import is_country_code
+from .questionnaire import (
+    CHECKLIST_IDS,
+    CHOICE_TYPES,
+    LEVEL_SHARE,
+    ROUTING_TYPES,
+    Band,
+    Condition,
+    Effect,
+    Question,
+    Questionnaire,
+    Translation,
+)
 
 #: Larger files are refused before parsing: a real questionnaire is a few KiB.
 MAX_BYTES = 256 * 1024
@@ -464,7 +478,9 @@ def describe_validation_error(error: Mapping[str, Any]) -> Finding:
         message = f"expected {EXPECTED[kind]}, found {describe_value(found)}"
         hint = hint_type(kind, found, path)
     elif kind == "value_error":
-        message, hint = str(ctx["error"]), rule_hint(path)
+        # A RuleError carries its own hint; plain ValueErrors get the model's.
+        message = str(ctx["error"])
+        hint = getattr(ctx["error"], "hint", None) or rule_hint(path)
     else:
         message = f"{error['msg'].replace('Input should', 'should')}, found {describe_value(found)}"
         hint = hint_constraint(kind, ctx, found)
@@ -638,7 +654,7 @@ def field_names(model: type[BaseModel] | None) -> list[str]:
 
 def check_references(questionnaire: Questionnaire) -> list[Finding]:
     """Mistakes across the questionnaire: ids, criteria, signals, dimensions, routing, bands."""
-    return [
+    findings = [
         *check_question_ids(questionnaire),
         *check_criteria(questionnaire),
         *check_signals(questionnaire),
@@ -646,7 +662,15 @@ def check_references(questionnaire: Questionnaire) -> list[Finding]:
         *check_routing(questionnaire),
         *check_unfed_criteria(questionnaire),
         *check_bands(questionnaire),
+        *check_show_if(questionnaire),
+        *check_zones(questionnaire),
+        *check_hidden_fields(questionnaire),
+        *check_checklist(questionnaire),
+        *check_review(questionnaire),
+        *check_translations(questionnaire),
     ]
+    # What is reachable is only meaningful once criteria and signals are all known.
+    return findings or check_sql_reachable(questionnaire)
 
 
 def iter_questions(questionnaire: Questionnaire) -> Iterator[tuple[DataPath, Question]]:
@@ -660,15 +684,28 @@ def iter_effects(path: DataPath, question: Question) -> Iterator[tuple[DataPath,
         yield (*path, "choices", i), choice
     for i, band in enumerate(question.ranges):
         yield (*path, "ranges", i), band
-    for name in ("if_yes", "if_no"):
+    for name in ("if_yes", "if_no", "other"):
         effect = getattr(question, name)
         if effect is not None:
             yield (*path, name), effect
+    for name, zone in question.zones.items():
+        yield (*path, "zones", name), zone
+
+
+def iter_hidden_effects(questionnaire: Questionnaire) -> Iterator[tuple[DataPath, Effect]]:
+    for name, hidden in questionnaire.hidden_fields.items():
+        if hidden is None:
+            continue
+        for value, effect in hidden.values.items():
+            yield ("hidden_fields", name, "values", value), effect
+        if hidden.other is not None:
+            yield ("hidden_fields", name, "other"), hidden.other
 
 
 def iter_all_effects(questionnaire: Questionnaire) -> Iterator[tuple[DataPath, Effect]]:
     for path, question in iter_questions(questionnaire):
         yield from iter_effects(path, question)
+    yield from iter_hidden_effects(questionnaire)
 
 
 def suggest_name(name: str, known: Iterable[str], otherwise: str) -> str:
@@ -766,7 +803,7 @@ def check_points(questionnaire: Questionnaire) -> list[Finding]:
 
 
 def check_routing(questionnaire: Questionnaire) -> list[Finding]:
-    singles = [q.id for q in questionnaire.questions() if q.type == "single"]
+    singles = [q.id for q in questionnaire.questions() if q.type in ROUTING_TYPES]
     findings = []
     for key in ("sector", "zone"):
         question_id = getattr(questionnaire.routing, key)
@@ -775,10 +812,10 @@ def check_routing(questionnaire: Questionnaire) -> list[Finding]:
         question = questionnaire.question(question_id)
         if question is None:
             message = f"routing.{key} names question '{question_id}', which does not exist"
-        elif question.type != "single":
+        elif question.type not in ROUTING_TYPES:
             message = (
                 f"routing.{key} names question '{question_id}', a {question.type} "
-                "question; routing needs a single-choice question"
+                "question; routing needs a single-choice, dropdown or country question"
             )
         else:
             continue
@@ -793,6 +830,7 @@ def check_routing(questionnaire: Questionnaire) -> list[Finding]:
 
 def check_unfed_criteria(questionnaire: Questionnaire) -> list[Finding]:
     fed = {q.criterion for q in questionnaire.questions()}
+    fed |= {f.criterion for f in questionnaire.hidden_fields.values() if f is not None}
     return [
         Finding(
             ("fit_criteria", name),
@@ -854,3 +892,353 @@ def check_band_cover(path: DataPath, bands: list[Band]) -> list[Finding]:
             )
         )
     return findings
+
+
+# -- 3b. references of the full format: branching, countries, hidden fields, overrides --
+
+
+def check_show_if(questionnaire: Questionnaire) -> list[Finding]:
+    """show_if reads EARLIER answers only: the prospect must have seen the question."""
+    order = {q.id: i for i, q in enumerate(questionnaire.questions())}
+    findings = []
+    for index, (path, question) in enumerate(iter_questions(questionnaire)):
+        if question.show_if is None:
+            continue
+        for where, leaf in iter_conditions((*path, "show_if"), question.show_if):
+            findings += check_condition(questionnaire, order, index, where, leaf, question)
+    return findings
+
+
+def iter_conditions(path: DataPath, condition: Condition) -> Iterator[tuple[DataPath, Condition]]:
+    """The leaf conditions (question + equals/in) of a condition, with their paths."""
+    if condition.question is not None:
+        yield path, condition
+        return
+    key = "all" if condition.all is not None else "any"
+    for i, nested in enumerate(getattr(condition, key) or []):
+        yield from iter_conditions((*path, key, i), nested)
+
+
+def check_condition(
+    questionnaire: Questionnaire,
+    order: Mapping[str, int],
+    index: int,
+    path: DataPath,
+    leaf: Condition,
+    question: Question,
+) -> list[Finding]:
+    name = leaf.question or ""
+    earlier = [q for q, i in order.items() if i < index]
+    if name not in order:
+        message = f"show_if of '{question.id}' reads question '{name}', which does not exist"
+        hint = suggest_name(name, earlier, f"name an earlier question: {', '.join(earlier)}")
+    elif order[name] >= index:
+        message = f"show_if of '{question.id}' reads question '{name}', which comes " + (
+            "at the same place" if name == question.id else "later"
+        )
+        hint = (
+            f"a condition can only read answers given before: move '{name}' above "
+            f"'{question.id}', or name one of: {', '.join(earlier) or 'no question yet'}"
+        )
+    else:
+        return check_condition_values(path, leaf, questionnaire.question(name))
+    return [Finding((*path, "question"), message, hint)]
+
+
+def check_condition_values(path: DataPath, leaf: Condition, read: Question | None) -> list[Finding]:
+    """A condition's values must be answers the question it reads can give."""
+    if read is None:
+        return []
+    if read.type in CHOICE_TYPES:
+        allowed = [c.value for c in read.choices]
+    elif read.type == "yes_no":
+        allowed = ["yes", "no"]
+    else:
+        return []
+    key = "in" if leaf.in_ is not None else "equals"
+    return [
+        Finding(
+            (*path, key) if key == "equals" else (*path, key, i),
+            f"show_if compares '{read.id}' with '{value}', which is not one of its answers",
+            suggest_name(value, allowed, f"write one of: {', '.join(allowed)}"),
+        )
+        for i, value in enumerate(leaf.values())
+        if value not in allowed
+    ]
+
+
+def check_zones(questionnaire: Questionnaire) -> list[Finding]:
+    """Zones name real ISO 3166-1 alpha-2 codes, each in one zone only."""
+    findings = []
+    for path, question in iter_questions(questionnaire):
+        first_zone: dict[str, str] = {}
+        for zone_name, zone in question.zones.items():
+            for i, code in enumerate(zone.countries):
+                where = (*path, "zones", zone_name, "countries", i)
+                if not is_country_code(code):
+                    findings.append(
+                        Finding(
+                            where,
+                            f"'{code}' in zone '{zone_name}' is not an ISO 3166-1 country code",
+                            "write the two-letter ISO code, e.g. FR, DE, GB (not UK), US",
+                        )
+                    )
+                elif code in first_zone:
+                    findings.append(
+                        Finding(
+                            where,
+                            f"country {code} is in zone '{first_zone[code]}' and zone "
+                            f"'{zone_name}'",
+                            "put each country in one zone only",
+                        )
+                    )
+                first_zone.setdefault(code, zone_name)
+    return findings
+
+
+def check_hidden_fields(questionnaire: Questionnaire) -> list[Finding]:
+    """A hidden field feeds a declared criterion, and never the prospect's diagnostic."""
+    declared = questionnaire.fit_criteria
+    findings = []
+    for name, hidden in questionnaire.hidden_fields.items():
+        if hidden is None:
+            continue
+        path = ("hidden_fields", name)
+        if hidden.criterion is not None and hidden.criterion not in declared:
+            findings.append(
+                Finding(
+                    (*path, "criterion"),
+                    f"criterion '{hidden.criterion}' is not declared in fit_criteria",
+                    suggest_name(hidden.criterion, declared, "declare it under fit_criteria:"),
+                )
+            )
+        if hidden.criterion is None and any(e.fit for e in hidden.effects()):
+            findings.append(
+                Finding(
+                    path,
+                    f"hidden field '{name}' gives fit: levels but names no criterion",
+                    "add 'criterion: <name>' to the hidden field, or remove its fit: levels",
+                    at_key=True,
+                )
+            )
+    for path, effect in iter_hidden_effects(questionnaire):
+        if effect.points:
+            findings.append(
+                Finding(
+                    (*path, "points"),
+                    "a hidden field cannot give diagnostic points: the prospect did not answer it",
+                    "remove points: here; give FIT, INTENT or TIMING instead",
+                    at_key=True,
+                )
+            )
+    return findings
+
+
+def check_checklist(questionnaire: Questionnaire) -> list[Finding]:
+    """Overrides name a default item id, a declared criterion and known signals."""
+    signals = {**questionnaire.all_intent_signals(), **questionnaire.all_timing_signals()}
+    findings = []
+    for item_id, override in questionnaire.checklist.items():
+        path = ("checklist", item_id)
+        if item_id not in CHECKLIST_IDS:
+            findings.append(
+                Finding(
+                    path,
+                    f"checklist item '{item_id}' does not exist",
+                    suggest_name(item_id, CHECKLIST_IDS, f"use one of: {', '.join(CHECKLIST_IDS)}"),
+                    at_key=True,
+                )
+            )
+        if override.criterion and override.criterion not in questionnaire.fit_criteria:
+            findings.append(
+                Finding(
+                    (*path, "criterion"),
+                    f"criterion '{override.criterion}' is not declared in fit_criteria",
+                    suggest_name(
+                        override.criterion,
+                        questionnaire.fit_criteria,
+                        "declare it under fit_criteria:",
+                    ),
+                )
+            )
+        for i, signal in enumerate(override.signals):
+            if signal not in signals:
+                findings.append(
+                    Finding(
+                        (*path, "signals", i),
+                        f"unknown signal '{signal}'",
+                        suggest_name(signal, signals, "name an INTENT or TIMING signal"),
+                    )
+                )
+    return findings
+
+
+def check_review(questionnaire: Questionnaire) -> list[Finding]:
+    if questionnaire.review is None:
+        return []
+    declared = questionnaire.fit_criteria
+    return [
+        Finding(
+            ("review", "when_any", i, "criterion"),
+            f"review names criterion '{when.criterion}', not declared in fit_criteria",
+            suggest_name(when.criterion, declared, f"use one of: {', '.join(declared)}"),
+        )
+        for i, when in enumerate(questionnaire.review.when_any)
+        if when.criterion is not None and when.criterion not in declared
+    ]
+
+
+def check_translations(questionnaire: Questionnaire) -> list[Finding]:
+    findings = []
+    for language, translation in questionnaire.translations.items():
+        path: DataPath = ("translations", language)
+        findings += check_translated_questions(questionnaire, path, translation)
+        findings += check_translated_counts(questionnaire, path, translation)
+        findings += check_translated_names(questionnaire, path, translation)
+    return findings
+
+
+def check_translated_questions(
+    questionnaire: Questionnaire, path: DataPath, translation: Translation
+) -> list[Finding]:
+    """A translation names existing questions, and choices those questions have."""
+    ids = [q.id for q in questionnaire.questions()]
+    findings = []
+    for question_id, text in translation.questions.items():
+        where = (*path, "questions", question_id)
+        question = questionnaire.question(question_id)
+        if question is None:
+            findings.append(
+                Finding(
+                    where,
+                    f"the translation names question '{question_id}', which does not exist",
+                    suggest_name(question_id, ids, "translate an existing question"),
+                    at_key=True,
+                )
+            )
+            continue
+        values = [c.value for c in question.choices]
+        for value in text.choices:
+            if value not in values:
+                findings.append(
+                    Finding(
+                        (*where, "choices", value),
+                        f"question '{question_id}' has no choice '{value}' to translate",
+                        suggest_name(
+                            value, values, f"use a choice value: {', '.join(values) or 'none'}"
+                        ),
+                        at_key=True,
+                    )
+                )
+    return findings
+
+
+def check_translated_counts(
+    questionnaire: Questionnaire, path: DataPath, translation: Translation
+) -> list[Finding]:
+    """Steps and bands are translated by position: never more than there are."""
+    lists = [
+        (("steps",), translation.steps, questionnaire.steps, "steps"),
+        (
+            ("diagnostic", "bands"),
+            translation.diagnostic.bands,
+            questionnaire.diagnostic.bands,
+            "bands",
+        ),
+    ]
+    dimensions = {d.id: d for d in questionnaire.diagnostic.dimensions}
+    for name, text in translation.diagnostic.dimensions.items():
+        if name in dimensions:
+            lists.append(
+                (
+                    ("diagnostic", "dimensions", name, "bands"),
+                    text.bands,
+                    dimensions[name].bands,
+                    f"bands of dimension '{name}'",
+                )
+            )
+    return [
+        Finding(
+            (*path, *where, len(own)),
+            f"the translation has {len(texts)} {what}, the questionnaire {len(own)}",
+            f"translate the {what} in the questionnaire's order, one entry each",
+        )
+        for where, texts, own, what in lists
+        if len(texts) > len(own)
+    ]
+
+
+def check_translated_names(
+    questionnaire: Questionnaire, path: DataPath, translation: Translation
+) -> list[Finding]:
+    """Translated dimensions and contact fields exist in the questionnaire."""
+    dimensions = [d.id for d in questionnaire.diagnostic.dimensions]
+    fields = [f.name for f in questionnaire.contact.fields]
+    findings = [
+        Finding(
+            (*path, "diagnostic", "dimensions", name),
+            f"the translation names dimension '{name}', which does not exist",
+            suggest_name(name, dimensions, f"use one of: {', '.join(dimensions)}"),
+            at_key=True,
+        )
+        for name in translation.diagnostic.dimensions
+        if name not in dimensions
+    ]
+    findings += [
+        Finding(
+            (*path, "contact", "fields", name),
+            f"the translation names contact field '{name}', which the contact step does not ask",
+            f"use one of: {', '.join(fields)}",
+            at_key=True,
+        )
+        for name in translation.contact.fields
+        if name not in fields
+    ]
+    return findings
+
+
+def check_sql_reachable(questionnaire: Questionnaire) -> list[Finding]:
+    """The best possible answers must make an SQL candidate (by total, or by the fast track
+    of a strong signal with a good FIT), else no response can ever become SQL."""
+    fit, intent, timing, strong = max_reachable(questionnaire)
+    w, t = questionnaire.weights, questionnaire.thresholds
+    total = (fit * w.fit + intent * w.intent + timing * w.timing) / 100
+    if total >= t.sql or (strong and fit >= t.fast_track_fit):
+        return []
+    return [
+        Finding(
+            ("thresholds", "sql"),
+            f"the SQL threshold {t.sql} cannot be reached: the best answers give a total of "
+            f"{total:g} (FIT {fit:g}, INTENT {intent:g}, TIMING {timing:g} with weights "
+            f"{w.fit}/{w.intent}/{w.timing})"
+            + ("" if strong else " and no answer gives a strong INTENT signal for the fast track"),
+            f"lower thresholds.sql to at most {int(total)}, or give more levels, signals or "
+            "weight to what the questions can reach",
+        )
+    ]
+
+
+def max_reachable(questionnaire: Questionnaire) -> tuple[float, float, float, bool]:
+    """The best FIT, INTENT and TIMING the questionnaire's answers and hidden fields can give
+    (an upper bound: every reachable signal counted once), and whether a strong INTENT
+    signal is reachable."""
+    criteria = questionnaire.fit_criteria
+    best_share = dict.fromkeys(criteria, 0.0)
+    sources = [(q.criterion, q.effects()) for q in questionnaire.questions()]
+    sources += [(f.criterion, f.effects()) for f in questionnaire.hidden_fields.values() if f]
+    intent_signals, timing_signals = set(), set()
+    for criterion, effects in sources:
+        for effect in effects:
+            if criterion in best_share and effect.fit and effect.fit != "disqualify":
+                best_share[criterion] = max(best_share[criterion], LEVEL_SHARE[effect.fit])
+            intent_signals.update(effect.intent)
+            timing_signals.update(effect.timing)
+    weight = sum(c.weight for c in criteria.values())
+    fit = 100 * sum(best_share[n] * c.weight for n, c in criteria.items()) / weight
+    intents, timings = questionnaire.all_intent_signals(), questionnaire.all_timing_signals()
+    intent = sum(
+        questionnaire.strengths[intents[s].strength] for s in intent_signals if s in intents
+    )
+    timing = sum(timings[s].points for s in timing_signals if s in timings and not timings[s].veto)
+    strong = any(intents[s].strength == "strong" for s in intent_signals if s in intents)
+    return round(fit, 1), min(100.0, intent), min(100.0, float(timing)), strong

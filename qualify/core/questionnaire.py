@@ -6,16 +6,103 @@ objects and maps every validation error back to a file, line and hint.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 Level = Literal["sql", "mql", "none", "disqualify"]
 Strength = Literal["strong", "medium", "weak"]
-QuestionType = Literal["single", "multiple", "yes_no", "number", "text", "email", "phone"]
+QuestionType = Literal[
+    # version 1's types first: error messages list the allowed ones in this order
+    "single",
+    "multiple",
+    "yes_no",
+    "number",
+    "text",
+    "email",
+    "phone",
+    "dropdown",
+    "scale",
+    "long_text",
+    "country",
+]
 ContactFieldName = Literal["first_name", "last_name", "email", "company", "phone", "job_title"]
+Language = Literal["en", "fr"]
+ChecklistGroup = Literal["FIT", "INTENT", "TIMING", "DATA"]
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
+CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+
+#: Question types whose answer is one value among ``choices``.
+CHOICE_TYPES = ("single", "multiple", "dropdown")
+#: Question types whose answer can route a lead (a choice value, or a country's zone name).
+ROUTING_TYPES = ("single", "dropdown", "country")
+#: The scales a ``scale`` question may use (SPEC: 1–5 or 0–10).
+SCALE_MINIMUMS = (0, 1)
+SCALE_MAXIMUMS = (5, 10)
+#: The SQL-ready checklist's stable item ids (texts and checks live in ``stages``).
+CHECKLIST_IDS = (
+    "fit_company_size",
+    "fit_decision_maker",
+    "fit_priority_sector",
+    "fit_core_zone",
+    "intent_strong_or_two_medium",
+    "timing_project_or_3_months",
+    "timing_no_not_now",
+    "data_business_email",
+    "data_fit_complete",
+    "data_not_duplicate",
+    "data_second_channel",
+)
+
+
+class RuleError(ValueError):
+    """A broken format rule; ``hint`` says what to write instead (the loader shows it)."""
+
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.hint = hint
+
+
+def check_hex_color(value: str) -> str:
+    if not re.fullmatch(r"#(?:[0-9a-fA-F]{3}){1,2}", value):
+        raise RuleError(f"'{value}' is not a hex colour", 'write a colour as "#1a73e8" (in quotes)')
+    return value
+
+
+def check_static_name(value: str) -> str:
+    # A logo is served from static/: a URL or '..' would load from elsewhere.
+    parts = value.split("/")
+    plain = re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.\-/]*", value) and "" not in parts
+    if not plain or ".." in parts or ":" in value:
+        raise RuleError(
+            f"logo '{value}' is not a plain file name under static/",
+            "write a relative name such as 'logos/acme.svg': no URL, no leading '/', no '..'",
+        )
+    if not value.lower().endswith((".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif")):
+        raise RuleError(
+            f"logo '{value}' is not an image file", "use a .svg, .png, .jpg, .webp or .gif file"
+        )
+    return value
+
+
+_ORIGIN = re.compile(r"https?://(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?")
+
+
+def check_origin(value: str) -> str:
+    if not _ORIGIN.fullmatch(value):
+        raise RuleError(
+            f"'{value}' is not an origin",
+            "write scheme and host only, e.g. 'https://www.example.com' or "
+            "'https://example.com:8443': lowercase, no path, no trailing '/'",
+        )
+    return value
+
+
+HexColor = Annotated[str, AfterValidator(check_hex_color)]
+StaticName = Annotated[str, AfterValidator(check_static_name)]
+Origin = Annotated[str, AfterValidator(check_origin)]
 
 #: Share of a FIT criterion's weight earned by each level (SPEC: the qualification model).
 LEVEL_SHARE: dict[str, float] = {"sql": 1.0, "mql": 0.5, "none": 0.0, "disqualify": 0.0}
@@ -56,6 +143,77 @@ class Range(Effect):
         return (self.min is None or number >= self.min) and (self.max is None or number <= self.max)
 
 
+class Scale(Strict):
+    """The range of a ``scale`` question (1–5 or 0–10) and the words at its ends."""
+
+    min: int = 1
+    max: int = 5
+    min_label: str | None = None
+    max_label: str | None = None
+
+    @model_validator(mode="after")
+    def _known_scale(self) -> Scale:
+        if self.min not in SCALE_MINIMUMS or self.max not in SCALE_MAXIMUMS:
+            raise RuleError(
+                f"a scale from {self.min} to {self.max} is not offered",
+                "write {min: 1, max: 5} or {min: 0, max: 10}",
+            )
+        return self
+
+
+class Zone(Effect):
+    """Countries (ISO 3166-1 alpha-2) grouped under a zone name, and what the zone feeds."""
+
+    countries: list[CountryCode] = Field(min_length=1)
+
+
+class Condition(Strict):
+    """When a question is shown, from EARLIER answers: ``{question: q, equals: v}``,
+    ``{question: q, in: [v, w]}``, or ``all:`` / ``any:`` lists of such conditions."""
+
+    question: Identifier | None = None
+    equals: str | int | float | bool | None = None
+    in_: list[str | int | float] | None = Field(default=None, alias="in")
+    all: list[Condition] | None = None
+    any: list[Condition] | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> Condition:
+        tests = [name for name in ("equals", "in_") if getattr(self, name) is not None]
+        lists = [name for name in ("all", "any") if getattr(self, name) is not None]
+        if self.question is not None and len(tests) == 1 and not lists:
+            return self
+        if self.question is None and not tests and len(lists) == 1:
+            return self
+        raise RuleError(
+            "a show_if condition is either a question with equals: or in:, or one all: / any: list",
+            "write {question: <earlier id>, in: [a, b]}, {question: <id>, equals: a}, "
+            "or {any: [<condition>, <condition>]}",
+        )
+
+    def questions_named(self) -> list[str]:
+        """Every question id this condition reads, nested ones included."""
+        if self.question is not None:
+            return [self.question]
+        return [q for c in (self.all or self.any or []) for q in c.questions_named()]
+
+    def values(self) -> list[str]:
+        """The values a leaf condition compares with, as text."""
+        found = [self.equals] if self.in_ is None else self.in_
+        return [as_text(v) for v in found]
+
+
+def as_text(value: Any) -> str:
+    """A value as the text answers are compared with (5.0 → "5", True → "yes")."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 class Question(Strict):
     id: Identifier
     type: QuestionType
@@ -65,35 +223,88 @@ class Question(Strict):
     criterion: Identifier | None = Field(
         default=None, description="The FIT criterion this question's answers feed."
     )
+    show_if: Condition | None = Field(
+        default=None, description="Show the question only when earlier answers match."
+    )
     choices: list[Choice] = []
     ranges: list[Range] = []
     if_yes: Effect | None = None
     if_no: Effect | None = None
+    scale: Scale | None = None
+    zones: dict[Identifier, Zone] = Field(
+        default={}, description="Country questions: zone name → countries and effect."
+    )
+    other: Effect | None = Field(
+        default=None, description="Country questions: the effect of a country in no zone."
+    )
     min: float | None = None
     max: float | None = None
-    max_length: int = Field(default=200, ge=1, le=2000)
+    max_length: int = Field(default=200, ge=1, le=5000)
     placeholder: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _type_defaults(cls, data: Any) -> Any:
+        # A scale without bounds is 1–5; long text gets room for a paragraph.
+        if not isinstance(data, dict):
+            return data
+        if data.get("type") == "scale" and data.get("scale") is None:
+            data = {**data, "scale": {}}
+        if data.get("type") == "long_text" and "max_length" not in data:
+            data = {**data, "max_length": 1000}
+        return data
 
     @model_validator(mode="after")
     def _check_shape(self) -> Question:
-        if self.type in ("single", "multiple"):
+        if self.type in CHOICE_TYPES:
             if len(self.choices) < 2:
                 raise ValueError(f"a {self.type} question needs at least two choices")
-            values = [c.value for c in self.choices]
-            dupes = sorted({v for v in values if values.count(v) > 1})
-            if dupes:
-                raise ValueError(f"choice values must be unique; repeated: {', '.join(dupes)}")
-        elif self.choices:
-            raise ValueError(f"choices are for single or multiple questions, not {self.type}")
-        if self.ranges and self.type != "number":
-            raise ValueError("ranges are for number questions")
+        elif self.choices and self.type != "scale":
+            raise ValueError(
+                f"choices are for single, multiple, dropdown or scale questions, not {self.type}"
+            )
+        values = [c.value for c in self.choices]
+        dupes = sorted({v for v in values if values.count(v) > 1})
+        if dupes:
+            raise ValueError(f"choice values must be unique; repeated: {', '.join(dupes)}")
+        if self.ranges and self.type not in ("number", "scale"):
+            raise ValueError("ranges are for number and scale questions")
         if (self.if_yes or self.if_no) and self.type != "yes_no":
             raise ValueError("if_yes / if_no are for yes_no questions")
+        if self.scale is not None and self.type != "scale":
+            raise ValueError("scale: is for scale questions")
+        if (self.zones or self.other) and self.type != "country":
+            raise ValueError("zones / other are for country questions")
+        if self.type == "scale":
+            self._check_scale_choices()
         return self
+
+    def _check_scale_choices(self) -> None:
+        assert self.scale is not None
+        allowed = {str(n) for n in range(self.scale.min, self.scale.max + 1)}
+        outside = [c.value for c in self.choices if c.value not in allowed]
+        if outside:
+            raise RuleError(
+                f"choice value '{outside[0]}' is not on the scale "
+                f"{self.scale.min}–{self.scale.max}",
+                f"a scale choice's value is one of its points: "
+                f'"{self.scale.min}" to "{self.scale.max}"',
+            )
 
     def effects(self) -> list[Effect]:
         """Every effect an answer to this question can have."""
-        return [*self.choices, *self.ranges, *(e for e in (self.if_yes, self.if_no) if e)]
+        return [
+            *self.choices,
+            *self.ranges,
+            *(e for e in (self.if_yes, self.if_no) if e),
+            *self.zones.values(),
+            *(e for e in (self.other,) if e),
+        ]
+
+    def zone_of(self, country: str) -> str | None:
+        """The zone name a country code belongs to, if any."""
+        code = country.strip().upper()
+        return next((name for name, z in self.zones.items() if code in z.countries), None)
 
     def choice(self, value: str) -> Choice | None:
         return next((c for c in self.choices if c.value == value), None)
@@ -190,7 +401,8 @@ class Contact(Strict):
 
 
 class Routing(Strict):
-    """Which questions give the lead's sector and zone (their choice values)."""
+    """Which questions give the lead's sector and zone: a single or dropdown question's
+    value, or a country question's zone name."""
 
     sector: Identifier | None = None
     zone: Identifier | None = None
@@ -202,11 +414,166 @@ class NextStep(Strict):
     url: str | None = None
 
 
+class HiddenField(Strict):
+    """A value the embed URL passes (utm_source, page...), scored like an answer.
+
+    ``values`` maps a value (compared without case) to its effect; ``other`` applies to
+    any other non-empty value. Scoring reads it from the answers under ``hidden.<name>``.
+    """
+
+    label: str | None = None
+    criterion: Identifier | None = Field(
+        default=None, description="The FIT criterion this field's values feed."
+    )
+    values: dict[Annotated[str, Field(min_length=1, max_length=100)], Effect] = {}
+    other: Effect | None = None
+
+    def effects(self) -> list[Effect]:
+        return [*self.values.values(), *(e for e in (self.other,) if e)]
+
+
+#: The hidden fields every embed may pass, declared or not.
+STANDARD_HIDDEN_FIELDS = (
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+    "page",
+)
+
+
+class ChecklistOverride(Strict):
+    """Replace or disable one default SQL-ready checklist item (by its id).
+
+    With ``criterion`` the item checks that criterion's FIT level is in ``levels``; with
+    ``signals`` it checks that one of these INTENT or TIMING signals was found; with only
+    ``item`` it keeps its check and changes its text.
+    """
+
+    disabled: bool = False
+    item: str | None = None
+    group: ChecklistGroup | None = None
+    criterion: Identifier | None = None
+    levels: list[Level] = ["sql"]
+    signals: list[Identifier] = []
+
+    @model_validator(mode="after")
+    def _one_check(self) -> ChecklistOverride:
+        if self.criterion and self.signals:
+            raise RuleError(
+                "a checklist item checks a criterion or signals, not both",
+                "keep criterion: (with levels:) or signals:, and make two items if needed",
+            )
+        return self
+
+
+class ReviewWhen(Strict):
+    """One condition that holds an SQL for review; give exactly one kind."""
+
+    criterion: Identifier | None = None
+    value_in: list[str] | None = Field(
+        default=None, description="The answer feeding the criterion is one of these values."
+    )
+    level_in: list[Level] | None = None
+    fit_completeness_below: float | None = Field(default=None, gt=0, le=1)
+    total_at_least: float | None = Field(default=None, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> ReviewWhen:
+        by_criterion = self.criterion is not None
+        kinds = [
+            by_criterion,
+            self.fit_completeness_below is not None,
+            self.total_at_least is not None,
+        ]
+        tests = [t for t in (self.value_in, self.level_in) if t is not None]
+        if sum(kinds) == 1 and (len(tests) == 1) == by_criterion:
+            return self
+        raise RuleError(
+            "a review condition needs exactly one of: criterion with value_in or level_in, "
+            "fit_completeness_below, total_at_least",
+            'write e.g. {criterion: company_size, value_in: ["1000+"]} or '
+            "{fit_completeness_below: 1.0}",
+        )
+
+
+class Review(Strict):
+    """Which SQLs wait for a human (``sql_review``): any condition holding is enough."""
+
+    when_any: list[ReviewWhen] = Field(min_length=1)
+    reason: str = "high-value or partial lead, validated by Marketing Ops"
+
+
+class Theme(Strict):
+    primary_color: HexColor | None = None
+    accent_color: HexColor | None = None
+    logo: StaticName | None = Field(default=None, description="A file name under static/.")
+
+
+# -- translations: every text a prospect reads, per language --
+
+
+class QuestionText(Strict):
+    label: str | None = None
+    help: str | None = None
+    placeholder: str | None = None
+    min_label: str | None = None
+    max_label: str | None = None
+    choices: dict[str, str] = Field(default={}, description="Choice value → label.")
+
+
+class StepText(Strict):
+    title: str | None = None
+    intro: str | None = None
+
+
+class BandText(Strict):
+    title: str | None = None
+    text: str | None = None
+
+
+class DimensionText(Strict):
+    label: str | None = None
+    bands: list[BandText] = Field(default=[], description="In the order of the dimension's bands.")
+
+
+class DiagnosticText(Strict):
+    title: str | None = None
+    dimensions: dict[Identifier, DimensionText] = {}
+    bands: list[BandText] = Field(default=[], description="In the order of the overall bands.")
+
+
+class ContactText(Strict):
+    title: str | None = None
+    intro: str | None = None
+    consent: str | None = None
+    fields: dict[ContactFieldName, str] = Field(default={}, description="Field name → label.")
+
+
+class NextStepText(Strict):
+    title: str | None = None
+    text: str | None = None
+    url: str | None = None
+
+
+class Translation(Strict):
+    """One language's texts; whatever is left out falls back to the questionnaire's own."""
+
+    title: str | None = None
+    intro: str | None = None
+    steps: list[StepText] = Field(default=[], description="In the order of the steps.")
+    questions: dict[Identifier, QuestionText] = {}
+    contact: ContactText = ContactText()
+    diagnostic: DiagnosticText = DiagnosticText()
+    next_step: NextStepText = NextStepText()
+
+
 class Questionnaire(Strict):
     schema_: str | None = Field(default=None, alias="$schema")
     id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$", max_length=60)]
     version: int = Field(ge=1)
-    language: Literal["en", "fr"] = "en"
+    language: Language = "en"
     title: str
     intro: str | None = None
     thresholds: Thresholds = Thresholds()
@@ -217,10 +584,25 @@ class Questionnaire(Strict):
     intent_signals: dict[Identifier, IntentSignal] = {}
     timing_signals: dict[Identifier, TimingSignal] = {}
     routing: Routing = Routing()
+    hidden_fields: dict[Identifier, HiddenField | None] = Field(
+        default={},
+        description="Values passed by the embed URL (utm_*, page, any declared name); "
+        "write 'name:' alone to keep one without scoring it.",
+    )
+    checklist: dict[str, ChecklistOverride] = Field(
+        default={},
+        description="SQL-ready checklist item id → its replacement, or {disabled: true}.",
+    )
+    review: Review | None = None
     steps: list[Step] = Field(min_length=1)
     contact: Contact
     diagnostic: Diagnostic
     next_step: NextStep
+    translations: dict[Language, Translation] = {}
+    theme: Theme = Theme()
+    allowed_origins: list[Origin] = Field(
+        default=[], description="Origins allowed to embed the wizard (frame-ancestors)."
+    )
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -237,6 +619,17 @@ class Questionnaire(Strict):
 
     def all_timing_signals(self) -> dict[str, TimingSignal]:
         return {**DEFAULT_TIMING_SIGNALS, **self.timing_signals}
+
+    def all_hidden_fields(self) -> dict[str, HiddenField]:
+        """The standard hidden fields and the declared ones (declared settings win)."""
+        standard = {name: HiddenField() for name in STANDARD_HIDDEN_FIELDS}
+        declared = {name: f or HiddenField() for name, f in self.hidden_fields.items()}
+        return {**standard, **declared}
+
+    def languages(self) -> tuple[str, ...]:
+        """The questionnaire's own language first, then those it has translations for."""
+        others = [lang for lang in self.translations if lang != self.language]
+        return (self.language, *others)
 
 
 #: SPEC.md's INTENT signals, available to every questionnaire without declaring them.

@@ -6,14 +6,37 @@ reason in plain words, so that a dossier can always say why a lead is where it i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from .questionnaire import LEVEL_SHARE, Effect, Question, Questionnaire
+from .answers import (
+    Answer,
+    Answers,
+    answer_values,
+    hidden_key,
+    is_answered,
+    is_yes,
+)
+from .branching import visible_questions
+from .countries import country_name
+from .questionnaire import LEVEL_SHARE, Effect, HiddenField, Question, Questionnaire
 
-Answer = str | int | float | bool | list[str] | None
-Answers = Mapping[str, Answer]
+__all__ = [
+    "Answer",
+    "Answers",
+    "BehaviourEvent",
+    "Reason",
+    "Score",
+    "describe_answer",
+    "effects_of",
+    "hidden_effects",
+    "is_answered",
+    "is_yes",
+    "routing_value",
+    "routing_values",
+    "score_answers",
+]
 
 _LEVEL_RANK = {"none": 0, "mql": 1, "sql": 2}
 
@@ -56,6 +79,10 @@ class Score:
     veto: bool
     disqualified_by: str | None
     reasons: tuple[Reason, ...] = field(default=())
+    # criterion -> the answer values that set its level (what a review rule compares)
+    fit_values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # criteria fed only by questions the prospect was not shown: left out of FIT
+    skipped_criteria: tuple[str, ...] = ()
 
     def as_dict(self) -> dict:
         return {
@@ -69,14 +96,17 @@ class Score:
             "timing_signals": list(self.timing_signals),
             "veto": self.veto,
             "disqualified_by": self.disqualified_by,
+            "fit_values": {name: list(values) for name, values in self.fit_values.items()},
+            "skipped_criteria": list(self.skipped_criteria),
         }
 
 
 def effects_of(question: Question, answer: Answer) -> list[Effect]:
-    """The effects an answer triggers: the chosen choices, the matching range, yes or no."""
-    if answer is None or answer == "" or answer == []:
+    """The effects an answer triggers: the chosen choices, the matching range, yes or no,
+    the scale point's choice (else its range), the country's zone (else ``other``)."""
+    if not is_answered(answer):
         return []
-    if question.type == "single":
+    if question.type in ("single", "dropdown"):
         choice = question.choice(str(answer))
         return [choice] if choice else []
     if question.type == "multiple":
@@ -85,38 +115,113 @@ def effects_of(question: Question, answer: Answer) -> list[Effect]:
     if question.type == "yes_no":
         effect = question.if_yes if is_yes(answer) else question.if_no
         return [effect] if effect else []
+    if question.type == "scale":
+        choice = question.choice(answer_values(question, answer)[0])
+        return [choice] if choice else _range_effects(question, answer)
     if question.type == "number":
-        try:
-            number = float(answer)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            return []
-        return [r for r in question.ranges if r.contains(number)][:1]
+        return _range_effects(question, answer)
+    if question.type == "country":
+        zone = question.zone_of(str(answer))
+        effect = question.zones[zone] if zone else question.other
+        return [effect] if effect else []
     return []
 
 
-def is_yes(answer: Answer) -> bool:
-    if isinstance(answer, bool):
-        return answer
-    return str(answer).strip().lower() in ("yes", "y", "true", "1", "oui")
+def _range_effects(question: Question, answer: Answer) -> list[Effect]:
+    try:
+        number = float(answer)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return []
+    return [r for r in question.ranges if r.contains(number)][:1]
 
 
-def is_answered(answer: Answer) -> bool:
-    return answer not in (None, "", [])
+def hidden_effects(hidden: HiddenField, value: Answer) -> list[Effect]:
+    """The effect of a hidden field's value: its mapping (compared without case), else
+    ``other`` for any non-empty value."""
+    if not is_answered(value):
+        return []
+    wanted = str(value).strip().casefold()
+    effect = next((e for v, e in hidden.values.items() if v.casefold() == wanted), hidden.other)
+    return [effect] if effect else []
+
+
+def routing_value(question: Question, answer: Answer) -> str | None:
+    """What an answer routes by: a single or dropdown question's (valid) value, a country
+    question's zone name; None for anything else or an unmapped country."""
+    if not is_answered(answer):
+        return None
+    if question.type == "country":
+        return question.zone_of(str(answer))
+    if question.type in ("single", "dropdown") and question.choice(str(answer)):
+        return str(answer)
+    return None
+
+
+def routing_values(questionnaire: Questionnaire, answers: Answers) -> tuple[str | None, str | None]:
+    """The lead's (sector, zone) from the routing questions, if they were shown."""
+    shown = {q.id: q for q in visible_questions(questionnaire, answers)}
+    found = []
+    for question_id in (questionnaire.routing.sector, questionnaire.routing.zone):
+        question = shown.get(question_id or "")
+        found.append(routing_value(question, answers.get(question.id)) if question else None)
+    return found[0], found[1]
 
 
 def describe_answer(question: Question, answer: Answer) -> str:
-    """The answer as the prospect saw it (choice labels, yes/no)."""
+    """The answer as the prospect saw it (choice labels, yes/no, country names)."""
     if not is_answered(answer):
         return "—"
-    if question.type in ("single", "multiple"):
+    if question.type in ("single", "multiple", "dropdown"):
         values = answer if isinstance(answer, list) else [answer]
         labels = [c.label for c in question.choices if c.value in {str(v) for v in values}]
         return ", ".join(labels) or str(answer)
     if question.type == "yes_no":
         return "Yes" if is_yes(answer) else "No"
+    if question.type == "country":
+        return country_name(str(answer))
+    if question.type == "scale" and question.scale is not None:
+        return f"{answer_values(question, answer)[0]} / {question.scale.max}"
     if isinstance(answer, float) and answer.is_integer():
         return str(int(answer))
     return str(answer)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where effects come from: a shown question's answer, or a hidden field's value."""
+
+    criterion: str | None
+    effects: list[Effect]
+    origin: str  # for INTENT/TIMING reasons: 'answer to "..."', 'hidden field ...'
+    answer_text: str  # for FIT reasons
+    values: tuple[str, ...]
+
+
+def collect_sources(
+    questionnaire: Questionnaire, shown: Sequence[Question], answers: Answers
+) -> list[Source]:
+    """The effects of the shown questions' answers, then of the hidden fields' values."""
+    sources = []
+    for question in shown:
+        answer = answers.get(question.id)
+        sources.append(
+            Source(
+                question.criterion,
+                effects_of(question, answer),
+                f'answer to "{question.label}"',
+                describe_answer(question, answer),
+                answer_values(question, answer),
+            )
+        )
+    for name, hidden in questionnaire.all_hidden_fields().items():
+        value = answers.get(hidden_key(name))
+        effects = hidden_effects(hidden, value)
+        if effects:
+            text = str(value).strip()
+            sources.append(
+                Source(hidden.criterion, effects, f"hidden field {name} = {text}", text, (text,))
+            )
+    return sources
 
 
 def _fit_level(effects: list[Effect]) -> tuple[str, Effect] | None:
@@ -131,126 +236,180 @@ def _fit_level(effects: list[Effect]) -> tuple[str, Effect] | None:
     return best.fit or "none", best
 
 
-def score_answers(
-    questionnaire: Questionnaire,
-    answers: Answers,
-    events: Iterable[BehaviourEvent] = (),
-    now: datetime | None = None,
-) -> Score:
-    """Score a response's answers (and recent behaviour events) on FIT, INTENT and TIMING."""
-    reasons: list[Reason] = []
-    criteria = questionnaire.fit_criteria
-    total_weight = sum(c.weight for c in criteria.values())
+def _better(level: str, previous: str | None) -> bool:
+    """Whether ``level`` replaces ``previous``: disqualify always, else a higher rank."""
+    if previous is None or level == "disqualify":
+        return True
+    return previous != "disqualify" and _LEVEL_RANK[level] > _LEVEL_RANK[previous]
 
-    # FIT: one level per criterion; a criterion fed by several questions keeps its best level.
-    levels: dict[str, tuple[str, Effect, Question]] = {}
-    intent_found: dict[str, str] = {}  # signal -> where it came from
-    timing_found: dict[str, str] = {}
+
+def skipped_criteria(questionnaire: Questionnaire, shown: Sequence[Question]) -> list[str]:
+    """FIT criteria fed only by questions not shown: they never count against the prospect."""
+    shown_ids = {q.id for q in shown}
+    by_hidden_field = {f.criterion for f in questionnaire.all_hidden_fields().values()}
+    feeders: dict[str, list[bool]] = {}
     for question in questionnaire.questions():
-        answer = answers.get(question.id)
-        effects = effects_of(question, answer)
-        if question.criterion and question.criterion in criteria:
-            found = _fit_level(effects)
-            if found:
-                level, effect = found
-                previous = levels.get(question.criterion)
-                if (
-                    previous is None
-                    or level == "disqualify"
-                    or (
-                        previous[0] != "disqualify"
-                        and _LEVEL_RANK[level] > _LEVEL_RANK[previous[0]]
-                    )
-                ):
-                    levels[question.criterion] = (level, effect, question)
-        for effect in effects:
-            for signal in effect.intent:
-                intent_found.setdefault(signal, f'answer to "{question.label}"')
-            for signal in effect.timing:
-                timing_found.setdefault(signal, f'answer to "{question.label}"')
+        if question.criterion:
+            feeders.setdefault(question.criterion, []).append(question.id in shown_ids)
+    return [
+        name
+        for name in questionnaire.fit_criteria
+        if feeders.get(name) and not any(feeders[name]) and name not in by_hidden_field
+    ]
 
-    fit_points = 0.0
-    disqualified_by = None
-    for name, criterion in criteria.items():
-        if name not in levels:
+
+@dataclass(frozen=True)
+class FitResult:
+    points: float
+    completeness: float
+    levels: dict[str, str]
+    values: dict[str, tuple[str, ...]]
+    skipped: tuple[str, ...]
+    disqualified_by: str | None
+    reasons: list[Reason]
+
+
+def score_fit(
+    questionnaire: Questionnaire, sources: Sequence[Source], skipped: Sequence[str]
+) -> FitResult:
+    """FIT over the criteria counted (skipped ones are out of both denominators)."""
+    criteria = {n: c for n, c in questionnaire.fit_criteria.items() if n not in skipped}
+    total_weight = sum(c.weight for c in criteria.values())
+    # A criterion fed by several sources keeps its best level (disqualify wins).
+    found: dict[str, tuple[str, Effect, Source]] = {}
+    for source in sources:
+        level = _fit_level(source.effects) if source.criterion in criteria else None
+        if level and _better(level[0], found.get(source.criterion, (None,))[0]):
+            found[source.criterion] = (*level, source)  # type: ignore[index]
+    reasons, points, disqualified_by = [], 0.0, None
+    for name, criterion in questionnaire.fit_criteria.items():
+        if name in skipped:
+            reasons.append(Reason("fit", 0, f"{criterion.label}: question not shown, not counted"))
+            continue
+        if name not in found:
             reasons.append(Reason("fit", 0, f"{criterion.label}: not answered"))
             continue
-        level, effect, question = levels[name]
-        points = LEVEL_SHARE[level] * criterion.weight * 100 / total_weight
-        fit_points += points
-        answer_text = describe_answer(question, answers.get(question.id))
+        level, effect, source = found[name]
+        gained = LEVEL_SHARE[level] * criterion.weight * 100 / total_weight
+        points += gained
         why = effect.reason or _default_level_reason(level)
-        reasons.append(Reason("fit", round(points, 1), f"{criterion.label} {answer_text}: {why}"))
+        text = f"{criterion.label} {source.answer_text}: {why}"
+        reasons.append(Reason("fit", round(gained, 1), text))
         if level == "disqualify" and disqualified_by is None:
-            disqualified_by = f"{criterion.label} {answer_text}: {why}"
-    fit_completeness = len(levels) / len(criteria) if criteria else 0.0
+            disqualified_by = text
+    return FitResult(
+        points=points,
+        # Nothing left to ask is complete: a skipped branch never holds a lead back.
+        completeness=len(found) / len(criteria) if criteria else 1.0,
+        levels={name: found[name][0] for name in criteria if name in found},
+        values={name: found[name][2].values for name in criteria if name in found},
+        skipped=tuple(skipped),
+        disqualified_by=disqualified_by,
+        reasons=reasons,
+    )
 
-    # INTENT: each signal counted once, points by strength, capped at 100; old events ignored.
-    now = now or datetime.now()
+
+def score_intent(
+    questionnaire: Questionnaire,
+    sources: Sequence[Source],
+    events: Iterable[BehaviourEvent],
+    now: datetime,
+) -> tuple[float, list[str], list[Reason]]:
+    """INTENT: each signal counted once, points by strength, capped at 100; old events
+    ignored."""
+    found: dict[str, str] = {}  # signal -> where it came from
+    for source in sources:
+        for effect in source.effects:
+            for signal in effect.intent:
+                found.setdefault(signal, source.origin)
     window_start = now - timedelta(days=questionnaire.intent_window_days)
     for event in events:
         if event.occurred_at >= window_start:
-            intent_found.setdefault(event.signal, f"behaviour on {event.occurred_at:%Y-%m-%d}")
-    intent_catalogue = questionnaire.all_intent_signals()
-    intent_points = 0.0
-    intent_signals = []
-    for signal, origin in intent_found.items():
-        definition = intent_catalogue.get(signal)
+            found.setdefault(event.signal, f"behaviour on {event.occurred_at:%Y-%m-%d}")
+    catalogue = questionnaire.all_intent_signals()
+    points, signals, reasons = 0.0, [], []
+    for signal, origin in found.items():
+        definition = catalogue.get(signal)
         if definition is None:
             continue
-        points = questionnaire.strengths[definition.strength]
-        intent_points += points
-        intent_signals.append(signal)
+        gained = questionnaire.strengths[definition.strength]
+        points += gained
+        signals.append(signal)
         reasons.append(
-            Reason("intent", points, f"{definition.label} ({definition.strength}, {origin})")
+            Reason("intent", gained, f"{definition.label} ({definition.strength}, {origin})")
         )
-    if intent_points > 100:
-        reasons.append(Reason("intent", 0, f"INTENT capped at 100 (signals added to {intent_points:g})"))
-    intent = min(100.0, intent_points)
+    if points > 100:
+        reasons.append(Reason("intent", 0, f"INTENT capped at 100 (signals added to {points:g})"))
+    return min(100.0, points), signals, reasons
 
-    # TIMING: points per signal, capped at 100; "not now" is a veto.
-    timing_catalogue = questionnaire.all_timing_signals()
-    timing_points = 0.0
-    timing_signals = []
-    veto = False
-    for signal, origin in timing_found.items():
-        definition = timing_catalogue.get(signal)
+
+def score_timing(
+    questionnaire: Questionnaire, sources: Sequence[Source]
+) -> tuple[float, list[str], bool, list[Reason]]:
+    """TIMING: points per signal, capped at 100; "not now" is a veto."""
+    found: dict[str, str] = {}
+    for source in sources:
+        for effect in source.effects:
+            for signal in effect.timing:
+                found.setdefault(signal, source.origin)
+    catalogue = questionnaire.all_timing_signals()
+    points, signals, veto, reasons = 0.0, [], False, []
+    for signal, origin in found.items():
+        definition = catalogue.get(signal)
         if definition is None:
             continue
-        timing_signals.append(signal)
+        signals.append(signal)
         if definition.veto:
             veto = True
             reasons.append(
                 Reason("timing", 0, f"{definition.label} ({origin}): veto, back to nurturing")
             )
             continue
-        timing_points += definition.points
+        points += definition.points
         reasons.append(Reason("timing", definition.points, f"{definition.label} ({origin})"))
-    timing = min(100.0, timing_points)
+    return min(100.0, points), signals, veto, reasons
+
+
+def score_answers(
+    questionnaire: Questionnaire,
+    answers: Answers,
+    events: Iterable[BehaviourEvent] = (),
+    now: datetime | None = None,
+) -> Score:
+    """Score a response's answers, hidden fields (``hidden.<name>`` keys) and recent
+    behaviour events on FIT, INTENT and TIMING. Answers to questions the prospect was not
+    shown (``show_if``) are ignored."""
+    shown = visible_questions(questionnaire, answers)
+    sources = collect_sources(questionnaire, shown, answers)
+    fit_result = score_fit(questionnaire, sources, skipped_criteria(questionnaire, shown))
+    intent, intent_signals, intent_reasons = score_intent(
+        questionnaire, sources, events, now or datetime.now()
+    )
+    timing, timing_signals, veto, timing_reasons = score_timing(questionnaire, sources)
 
     w = questionnaire.weights
-    fit = round(fit_points, 1)
+    fit = round(fit_result.points, 1)
     total = round((fit * w.fit + intent * w.intent + timing * w.timing) / 100, 1)
-    reasons.append(
-        Reason(
-            "total",
-            total,
-            f"Total {total:g} = FIT {fit:g} × {w.fit}% + INTENT {intent:g} × {w.intent}% "
-            f"+ TIMING {timing:g} × {w.timing}%",
-        )
+    total_reason = Reason(
+        "total",
+        total,
+        f"Total {total:g} = FIT {fit:g} × {w.fit}% + INTENT {intent:g} × {w.intent}% "
+        f"+ TIMING {timing:g} × {w.timing}%",
     )
     return Score(
         fit=fit,
         intent=intent,
         timing=timing,
         total=total,
-        fit_completeness=round(fit_completeness, 3),
-        fit_levels={name: levels[name][0] for name in criteria if name in levels},
+        fit_completeness=round(fit_result.completeness, 3),
+        fit_levels=fit_result.levels,
         intent_signals=tuple(intent_signals),
         timing_signals=tuple(timing_signals),
         veto=veto,
-        disqualified_by=disqualified_by,
-        reasons=tuple(reasons),
+        disqualified_by=fit_result.disqualified_by,
+        reasons=(*fit_result.reasons, *intent_reasons, *timing_reasons, total_reason),
+        fit_values=fit_result.values,
+        skipped_criteria=fit_result.skipped,
     )
 
 

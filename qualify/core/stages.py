@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .questionnaire import Questionnaire
+from .questionnaire import ChecklistOverride, Questionnaire, ReviewWhen
 from .scoring import Score
 
 STAGES = (
@@ -45,9 +45,10 @@ class ChecklistItem:
     group: str
     item: str
     checked: bool
+    id: str = ""  # stable id a questionnaire's checklist: overrides name
 
     def as_dict(self) -> dict:
-        return {"group": self.group, "item": self.item, "checked": self.checked}
+        return {"id": self.id, "group": self.group, "item": self.item, "checked": self.checked}
 
 
 @dataclass(frozen=True)
@@ -73,28 +74,109 @@ def _strength_counts(questionnaire: Questionnaire, score: Score) -> dict[str, in
 
 _Check = Callable[[Questionnaire, Score, LeadFacts], bool]
 
-#: SPEC.md's default SQL-ready checklist: (group, item, check).
-DEFAULT_CHECKLIST: tuple[tuple[str, str, _Check], ...] = (
-    ("FIT", "company size at ICP level", lambda q, s, f: s.fit_levels.get("company_size") == "sql"),
-    ("FIT", "decision-maker identified", lambda q, s, f: s.fit_levels.get("role") == "sql"),
-    ("FIT", "priority sector", lambda q, s, f: s.fit_levels.get("industry") == "sql"),
-    ("FIT", "core zone", lambda q, s, f: s.fit_levels.get("geography") == "sql"),
-    (
+
+@dataclass(frozen=True)
+class ChecklistRule:
+    """One checklist box: its stable id, group, text and check."""
+
+    id: str
+    group: str
+    item: str
+    check: _Check
+
+
+#: SPEC.md's default SQL-ready checklist; ids are what ``checklist:`` overrides name.
+DEFAULT_CHECKLIST: tuple[ChecklistRule, ...] = (
+    ChecklistRule(
+        "fit_company_size",
+        "FIT",
+        "company size at ICP level",
+        lambda q, s, f: s.fit_levels.get("company_size") == "sql",
+    ),
+    ChecklistRule(
+        "fit_decision_maker",
+        "FIT",
+        "decision-maker identified",
+        lambda q, s, f: s.fit_levels.get("role") == "sql",
+    ),
+    ChecklistRule(
+        "fit_priority_sector",
+        "FIT",
+        "priority sector",
+        lambda q, s, f: s.fit_levels.get("industry") == "sql",
+    ),
+    ChecklistRule(
+        "fit_core_zone", "FIT", "core zone", lambda q, s, f: s.fit_levels.get("geography") == "sql"
+    ),
+    ChecklistRule(
+        "intent_strong_or_two_medium",
         "INTENT",
         "one strong signal, or two medium",
         lambda q, s, f: (c := _strength_counts(q, s))["strong"] >= 1 or c["medium"] >= 2,
     ),
-    (
+    ChecklistRule(
+        "timing_project_or_3_months",
         "TIMING",
         "active project or timeline under 3 months",
         lambda q, s, f: bool({"active_project", "timeline_3m"} & set(s.timing_signals)),
     ),
-    ("TIMING", 'no "not now" in the last 6 months', lambda q, s, f: not s.veto),
-    ("DATA", "business email (not free webmail or disposable)", lambda q, s, f: f.business_email),
-    ("DATA", "FIT fields at least 60% complete", lambda q, s, f: s.fit_completeness >= 0.6),
-    ("DATA", "not a duplicate of an open lead", lambda q, s, f: not f.duplicate_of_open_lead),
-    ("DATA", "a second contact channel (phone)", lambda q, s, f: f.has_phone),
+    ChecklistRule(
+        "timing_no_not_now",
+        "TIMING",
+        'no "not now" in the last 6 months',
+        lambda q, s, f: not s.veto,
+    ),
+    ChecklistRule(
+        "data_business_email",
+        "DATA",
+        "business email (not free webmail or disposable)",
+        lambda q, s, f: f.business_email,
+    ),
+    ChecklistRule(
+        "data_fit_complete",
+        "DATA",
+        "FIT fields at least 60% complete",
+        lambda q, s, f: s.fit_completeness >= 0.6,
+    ),
+    ChecklistRule(
+        "data_not_duplicate",
+        "DATA",
+        "not a duplicate of an open lead",
+        lambda q, s, f: not f.duplicate_of_open_lead,
+    ),
+    ChecklistRule(
+        "data_second_channel",
+        "DATA",
+        "a second contact channel (phone)",
+        lambda q, s, f: f.has_phone,
+    ),
 )
+
+
+def checklist_rules(questionnaire: Questionnaire) -> list[ChecklistRule]:
+    """The default checklist with the questionnaire's overrides applied, in default order."""
+    rules = []
+    for rule in DEFAULT_CHECKLIST:
+        override = questionnaire.checklist.get(rule.id)
+        if override is None:
+            rules.append(rule)
+        elif not override.disabled:
+            rules.append(apply_override(rule, override))
+    return rules
+
+
+def apply_override(rule: ChecklistRule, override: ChecklistOverride) -> ChecklistRule:
+    """A checklist rule replaced by a questionnaire's override (text, group, check)."""
+    check = rule.check
+    if override.criterion is not None:
+        criterion, levels = override.criterion, set(override.levels)
+        check = lambda q, s, f: s.fit_levels.get(criterion) in levels  # noqa: E731
+    elif override.signals:
+        signals = set(override.signals)
+        check = lambda q, s, f: bool(  # noqa: E731
+            signals & {*s.intent_signals, *s.timing_signals}
+        )
+    return ChecklistRule(rule.id, override.group or rule.group, override.item or rule.item, check)
 
 
 def run_checklist(
@@ -102,9 +184,42 @@ def run_checklist(
 ) -> tuple[ChecklistItem, ...]:
     """The SQL-ready checklist, every box checked or not."""
     return tuple(
-        ChecklistItem(group, item, bool(check(questionnaire, score, facts)))
-        for group, item, check in DEFAULT_CHECKLIST
+        ChecklistItem(rule.group, rule.item, bool(rule.check(questionnaire, score, facts)), rule.id)
+        for rule in checklist_rules(questionnaire)
     )
+
+
+def review_reason(questionnaire: Questionnaire, score: Score) -> str | None:
+    """Why the questionnaire's review rule holds this SQL for a human, or None."""
+    review = questionnaire.review
+    if review is None:
+        return None
+    held = [
+        why for when in review.when_any if (why := describe_review_hit(questionnaire, when, score))
+    ]
+    return f"{review.reason}: {'; '.join(held)}" if held else None
+
+
+def describe_review_hit(questionnaire: Questionnaire, when: ReviewWhen, score: Score) -> str | None:
+    """The condition in words if it holds for the score, else None."""
+    if when.fit_completeness_below is not None:
+        if score.fit_completeness < when.fit_completeness_below:
+            return (
+                f"FIT data {score.fit_completeness:.0%} complete, "
+                f"below {when.fit_completeness_below:.0%}"
+            )
+        return None
+    if when.total_at_least is not None:
+        if score.total >= when.total_at_least:
+            return f"total {score.total:g} ≥ {when.total_at_least:g}"
+        return None
+    criterion = questionnaire.fit_criteria.get(when.criterion or "")
+    label = criterion.label if criterion else when.criterion
+    if when.value_in is not None:
+        hit = set(score.fit_values.get(when.criterion or "", ())) & set(when.value_in)
+        return f"{label} {', '.join(sorted(hit))}" if hit else None
+    level = score.fit_levels.get(when.criterion or "")
+    return f"{label} at level {level}" if level in (when.level_in or []) else None
 
 
 def decide_stage(questionnaire: Questionnaire, score: Score, facts: LeadFacts) -> Decision:
@@ -176,4 +291,8 @@ def decide_stage(questionnaire: Questionnaire, score: Score, facts: LeadFacts) -
         + (": " + "; ".join(f"{i.group}: {i.item}" for i in unchecked) if unchecked else "")
         + "."
     )
+    held = review_reason(questionnaire, score)
+    if held:
+        reasons.append(f"Held for review by Marketing Ops: {held}.")
+        return Decision("sql_review", True, checklist, tuple(reasons))
     return Decision("sql", True, checklist, tuple(reasons))

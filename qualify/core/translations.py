@@ -1,0 +1,115 @@
+"""Questionnaires in the prospect's language: ``translations:`` applied over the texts.
+
+Pure: a translated questionnaire is a new ``Questionnaire`` with the texts replaced; a text
+a translation leaves out stays in the questionnaire's own language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .questionnaire import Questionnaire, Translation
+
+
+def languages(questionnaire: Questionnaire) -> tuple[str, ...]:
+    """The languages a prospect can read the questionnaire in, its own first."""
+    return questionnaire.languages()
+
+
+def pick_language(
+    questionnaire: Questionnaire, requested: str | None = None, accept_language: str | None = None
+) -> str:
+    """The prospect's language: the one the embed URL asks for, else the browser's best
+    offered one (``Accept-Language``), else the questionnaire's own."""
+    offered = languages(questionnaire)
+    for candidate in (requested, *browser_languages(accept_language)):
+        code = (candidate or "").strip().lower()[:2]
+        if code in offered:
+            return code
+    return questionnaire.language
+
+
+def browser_languages(header: str | None) -> list[str]:
+    """An ``Accept-Language`` header's languages, most wanted first."""
+    weighted = []
+    for position, part in enumerate((header or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        if tag and quality > 0:
+            weighted.append((-quality, position, tag))
+    return [tag for _, _, tag in sorted(weighted)]
+
+
+def localise(questionnaire: Questionnaire, language: str) -> Questionnaire:
+    """The questionnaire with its prospect-facing texts in ``language``.
+
+    Texts the translation leaves out fall back to the questionnaire's own; a language with
+    no translation gives the questionnaire unchanged. Localise from the original, not from
+    an already localised copy (its own texts are replaced there).
+    """
+    translation = questionnaire.translations.get(language)  # type: ignore[call-overload]
+    if language == questionnaire.language or translation is None:
+        return questionnaire
+    data = questionnaire.model_dump(by_alias=True, exclude_unset=False)
+    apply_texts(data, translation.model_dump(include={"title", "intro"}))
+    apply_steps(data["steps"], translation)
+    apply_contact(data["contact"], translation)
+    apply_diagnostic(data["diagnostic"], translation)
+    apply_texts(data["next_step"], translation.next_step.model_dump())
+    data["language"] = language
+    return Questionnaire.model_validate(data)
+
+
+def apply_texts(target: dict[str, Any], texts: Mapping[str, Any], keys: Iterable[str] = ()) -> None:
+    """Replace ``target``'s text entries by the translated ones that are given."""
+    for key in keys or texts:
+        value = texts.get(key)
+        if isinstance(value, str):
+            target[key] = value
+
+
+def apply_steps(steps: list[dict[str, Any]], translation: Translation) -> None:
+    for step, text in zip(steps, translation.steps, strict=False):
+        apply_texts(step, text.model_dump())
+    for step in steps:
+        for question in step["questions"]:
+            text = translation.questions.get(question["id"])
+            if text is not None:
+                apply_question(question, text.model_dump())
+
+
+def apply_question(question: dict[str, Any], text: Mapping[str, Any]) -> None:
+    apply_texts(question, text, ("label", "help", "placeholder"))
+    if question.get("scale") is not None:
+        apply_texts(question["scale"], text, ("min_label", "max_label"))
+    for choice in question["choices"]:
+        apply_texts(choice, {"label": text["choices"].get(choice["value"])})
+
+
+def apply_contact(contact: dict[str, Any], translation: Translation) -> None:
+    texts = translation.contact
+    apply_texts(contact, texts.model_dump(), ("title", "intro", "consent"))
+    for field in contact["fields"]:
+        apply_texts(field, {"label": texts.fields.get(field["name"])})
+
+
+def apply_diagnostic(diagnostic: dict[str, Any], translation: Translation) -> None:
+    texts = translation.diagnostic
+    apply_texts(diagnostic, {"title": texts.title})
+    apply_bands(diagnostic["bands"], texts.bands)
+    for dimension in diagnostic["dimensions"]:
+        text = texts.dimensions.get(dimension["id"])
+        if text is not None:
+            apply_texts(dimension, {"label": text.label})
+            apply_bands(dimension["bands"], text.bands)
+
+
+def apply_bands(bands: list[dict[str, Any]], texts: Iterable[Any]) -> None:
+    for band, text in zip(bands, texts, strict=False):
+        apply_texts(band, text.model_dump())
