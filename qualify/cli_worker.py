@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -28,6 +30,10 @@ def worker(workers: int) -> None:
         raise click.UsageError(
             "QUEUE_URL is 'immediate': tasks run in-process, there is nothing to consume"
         )
+    # Failed deliveries are logged as errors: show them, with huey's own lines, on the console.
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     get_renderer(app)  # import WeasyPrint and load fonts once, before the first job
     click.echo(f"qualify worker: {workers} threads on {app.config['QUEUE_URL']}")
     Consumer(get_huey(app), workers=workers, worker_type="thread", periodic=True).run()
