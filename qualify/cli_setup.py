@@ -64,6 +64,10 @@ def load(path: str | None) -> None:
                    f"{' (fallback owner)' if rep.is_fallback else ''}")
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -83,8 +87,9 @@ def run(host: str, port: int, web_workers: int) -> None:
     for questionnaire_id in first:
         click.echo(f"wizard: http://{host}:{port}/q/{questionnaire_id}")
     click.echo(f"emails: {current_app.config['OUTBOX_DIR'] if not current_app.config['MAIL_SERVER'] else 'SMTP ' + current_app.config['MAIL_SERVER']}")
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
-        # Stop everything when either child stops (or on Ctrl-C).
+        # Stop everything when either child stops (or on Ctrl-C / SIGTERM).
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
     except KeyboardInterrupt:
