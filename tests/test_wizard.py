@@ -26,6 +26,7 @@ TEAM_CHECK = """\
 id: team-check
 version: 1
 title: "Team check"
+thresholds: {mql: 20, sql: 40}
 fit_criteria:
   company_size: {label: "Company size", weight: 100}
 steps:
