@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import runpy
 import shutil
 from pathlib import Path
 
@@ -54,3 +55,51 @@ def test_a_mistake_in_a_cases_file_is_reported_with_its_line(tmp_path):
     result = run(tmp_path)
     assert result.exit_code == 1
     assert "bad.cases.yaml:5" in result.output
+
+
+def write_example_with_cases(tmp_path, cases: str) -> None:
+    """The full-format example questionnaire and a cases file for it, in tmp_path."""
+    # The example lives with the unit tests; run_path works whichever tests are collected.
+    example = runpy.run_path(str(ROOT / "tests" / "unit" / "test_format_example.py"))["EXAMPLE"]
+    (tmp_path / "format-example.yaml").write_text(example)
+    (tmp_path / "format-example.cases.yaml").write_text(
+        "questionnaire: format-example\ncases:\n" + cases
+    )
+
+
+HOT_CASE_ANSWERS = (
+    "{company_size: 200-999, industry: saas, country: FR, role: executive, tools: crm, "
+    "project: active, maturity: 5, demo: 'yes'}"
+)
+
+
+def test_a_case_can_pass_hidden_fields_and_name_boxes_by_id(tmp_path):
+    write_example_with_cases(
+        tmp_path,
+        "  - name: a partner's lead needs no industry answer\n"
+        "    answers: {company_size: 200-999, country: DE, role: executive, tools: crm,\n"
+        "              project: active, maturity: 5, demo: 'yes'}\n"
+        "    hidden: {partner: retail-club, utm_campaign: enterprise-2026}\n"
+        "    expect: {stage: sql, unchecked: []}\n"
+        "  - name: a large company waits for review\n"
+        f"    answers: {HOT_CASE_ANSWERS.replace('200-999', '1000+')}\n"
+        "    expect: {stage: sql_review, unchecked: [fit_company_size]}\n",
+    )
+    result = run(tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "2 passed, 0 failed" in result.output
+
+
+def test_a_case_routes_by_the_zone_of_a_country_answer(tmp_path):
+    write_example_with_cases(
+        tmp_path,
+        "  - name: France goes to the French SaaS rep\n"
+        f"    answers: {HOT_CASE_ANSWERS}\n"
+        "    expect: {stage: sql, routed_to: camille.martin@acme-data.example}\n"
+        "  - name: Spain goes to the Europe rep\n"
+        f"    answers: {HOT_CASE_ANSWERS.replace('FR', 'ES')}\n"
+        "    expect: {stage: sql, routed_to: sarah.klein@acme-data.example}\n",
+    )
+    result = run(tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "2 passed, 0 failed" in result.output

@@ -1,0 +1,93 @@
+"""show_if: a question shown only for some earlier answers never counts against the
+prospect — not in FIT, not in FIT completeness, not in the diagnostic."""
+
+from __future__ import annotations
+
+import pytest
+from test_format_example import EXAMPLE, HOT, load_text
+
+from qualify.core.branching import is_shown, visible_answers, visible_questions
+from qualify.core.diagnostic import diagnose, max_points
+from qualify.core.questionnaire import Condition
+from qualify.core.scoring import score_answers
+
+
+@pytest.fixture
+def full(tmp_path):
+    """The full-format example, loaded."""
+    return load_text(tmp_path, EXAMPLE)
+
+
+NO_PROJECT = {k: v for k, v in HOT.items() if k not in ("maturity", "details")} | {
+    "project": "none"
+}
+
+
+def ids(questions):
+    return [q.id for q in questions]
+
+
+def test_a_question_is_shown_only_when_its_condition_holds(full):
+    assert "maturity" in ids(visible_questions(full, HOT))
+    assert "details" in ids(visible_questions(full, HOT))
+    exploring = {**HOT, "project": "exploring"}
+    assert is_shown(full, "maturity", exploring)
+    assert not is_shown(full, "details", exploring)  # equals: active only
+    assert ids(visible_questions(full, NO_PROJECT)) == [
+        "company_size", "industry", "country", "role", "tools", "project", "demo",
+    ]  # fmt: skip
+
+
+def test_before_the_condition_is_answered_the_question_is_hidden(full):
+    assert not is_shown(full, "maturity", {})
+
+
+def test_all_and_any_combine_conditions():
+    both = Condition.model_validate(
+        {"all": [{"question": "a", "equals": "yes"}, {"question": "b", "in": ["x", "y"]}]}
+    )
+    either = Condition.model_validate(
+        {"any": [{"question": "a", "equals": "yes"}, {"question": "b", "in": ["x", "y"]}]}
+    )
+    assert both.questions_named() == ["a", "b"] == either.questions_named()
+
+
+def test_a_skipped_branch_does_not_lower_fit_nor_completeness(full):
+    skipped = score_answers(full, NO_PROJECT)
+    assert skipped.skipped_criteria == ("maturity",)
+    assert skipped.fit == 100  # company size, role, geography, industry all sql
+    assert skipped.fit_completeness == 1.0
+    # The same branch shown but left unanswered does count.
+    unanswered = score_answers(full, {**NO_PROJECT, "project": "exploring"})
+    assert unanswered.fit == 80
+    assert unanswered.fit_completeness == 0.8
+
+
+def test_a_skipped_criterion_says_so_in_the_reasons(full):
+    reasons = [str(r) for r in score_answers(full, NO_PROJECT).reasons]
+    assert "Data maturity: question not shown, not counted" in reasons
+
+
+def test_answers_to_hidden_questions_are_ignored(full):
+    stale = {**NO_PROJECT, "maturity": 1, "details": "left from an earlier branch"}
+    score = score_answers(full, stale)
+    assert "maturity" not in score.fit_levels
+    assert score.fit == 100
+    assert "maturity" not in visible_answers(full, stale)
+    assert visible_answers(full, {"hidden.page": "/pricing"}) == {"hidden.page": "/pricing"}
+
+
+def test_a_skipped_branch_does_not_lower_the_diagnostic(full):
+    result = diagnose(full, NO_PROJECT)
+    data = next(d for d in result.dimensions if d.id == "data")
+    # tools 2 of 2: the hidden maturity scale's 4 points are out of reach, not missed.
+    assert data.percent == 100
+    assert max_points(full, NO_PROJECT)["data"] == 2
+    assert max_points(full)["data"] == 6
+    assert (result.answered, result.total_questions) == (7, 7)
+
+
+def test_a_hidden_answer_earns_no_diagnostic_points(full):
+    result = diagnose(full, {"tools": "spreadsheets", "project": "none", "maturity": 5})
+    data = next(d for d in result.dimensions if d.id == "data")
+    assert data.percent == 0
