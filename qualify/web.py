@@ -6,9 +6,11 @@ from flask import Flask, send_from_directory
 
 
 def init_app(app: Flask) -> None:
+    from .reps import bp as reps_bp
     from .wizard import bp as wizard_bp
 
     app.register_blueprint(wizard_bp)
+    app.register_blueprint(reps_bp)
 
     @app.get("/static/<path:filename>")
     def static(filename: str):

@@ -1,0 +1,110 @@
+"""The rep's side: a signed, expiring link to the lead; first contact; feedback."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from factories import HOT_ANSWERS, contact
+from qualify.models import Assignment, Lead, StageEvent
+from qualify.reps.links import rep_links, sign_lead
+from qualify.services import Settings
+from qualify.services.feedback import FeedbackError, record_feedback, record_first_contact
+from qualify.services.responses import save_answers, start_response, submit_response
+from qualify.services.routing import load_reps
+
+
+@pytest.fixture
+def routed_lead(app, session, published):
+    load_reps(session, app.config["REPS_FILE"])
+    q = published.questionnaire
+    response = start_response(session, q.id, q.version)
+    save_answers(session, response.token, {**HOT_ANSWERS, **contact(company="<b>Evil & Co</b>")})
+    result = submit_response(session, response.token, published, Settings())
+    assert result.stage == "routed"
+    return session.get(Lead, result.lead_id)
+
+
+def path_of(url: str) -> str:
+    return url.removeprefix("http://localhost")
+
+
+def test_the_signed_link_shows_the_lead_with_why_it_is_sql(app, client, routed_lead):
+    page = client.get(path_of(rep_links(app, routed_lead.id)["lead"]))
+    assert page.status_code == 200
+    assert "SQL candidate: total 85.5" in page.text
+    assert "&lt;b&gt;Evil &amp; Co&lt;/b&gt;" in page.text  # escaped, never markup
+    assert page.headers["Content-Security-Policy"].endswith("frame-ancestors 'none'")
+
+
+def test_a_forged_or_altered_link_is_refused(app, client, routed_lead):
+    token = sign_lead(app, routed_lead.id)
+    assert client.get(f"/rep/leads/{token[:-2]}xx").status_code == 403
+    assert client.get("/rep/leads/eyJsZWFkIjoxfQ").status_code == 403
+
+
+def test_an_expired_link_is_refused_with_a_friendly_page(app, client, routed_lead):
+    token = sign_lead(app, routed_lead.id)
+    app.config["REP_LINK_MAX_AGE_DAYS"] = -1
+    page = client.get(f"/rep/leads/{token}")
+    assert page.status_code == 403
+    assert "expired" in page.text
+
+
+def test_logging_first_contact_moves_the_lead_and_stamps_the_assignment(
+    app, client, session, routed_lead
+):
+    token = sign_lead(app, routed_lead.id)
+    reply = client.post(f"/rep/leads/{token}/contact", data={"note": "Called, demo booked"})
+    assert reply.status_code == 303
+    session.expire_all()
+    lead = session.get(Lead, routed_lead.id)
+    assert lead.stage == "contacted"
+    assert session.scalar(select(Assignment)).contacted_at is not None
+    event = session.scalars(select(StageEvent).order_by(StageEvent.id.desc())).first()
+    assert event.actor == "camille.martin@acme-data.example (rep link)"
+    assert "Called, demo booked" in event.reason
+
+
+def test_a_rejection_without_a_reason_is_refused_with_the_form_kept(
+    app, client, session, routed_lead
+):
+    token = sign_lead(app, routed_lead.id)
+    reply = client.post(f"/rep/leads/{token}/feedback", data={"outcome": "rejected", "note": "meh"})
+    assert reply.status_code == 400
+    assert "a rejection needs a reason" in reply.text
+    assert ">meh</textarea>" in reply.text
+    session.expire_all()
+    assert session.get(Lead, routed_lead.id).stage == "routed"
+
+
+def test_a_rejection_with_a_reason_is_recorded_for_the_monthly_review(
+    app, client, session, routed_lead
+):
+    token = sign_lead(app, routed_lead.id)
+    reply = client.post(
+        f"/rep/leads/{token}/feedback", data={"outcome": "rejected", "reason": "no_budget"}
+    )
+    assert reply.status_code == 303
+    session.expire_all()
+    assert session.get(Lead, routed_lead.id).stage == "rejected"
+    stages = [e.to_stage for e in session.scalars(select(StageEvent).order_by(StageEvent.id))]
+    assert stages[-2:] == ["contacted", "rejected"]  # feedback implies the first contact
+    assert (
+        "[no_budget]"
+        in session.scalars(select(StageEvent).order_by(StageEvent.id.desc())).first().reason
+    )
+
+
+def test_nurture_sends_the_lead_back_to_mql_and_frees_the_rep(session, routed_lead):
+    lead = record_feedback(session, routed_lead.id, "nurture", "rep")
+    assert lead.stage == "mql"
+    assert session.scalar(select(Assignment)).closed_at is not None
+
+
+def test_feedback_on_a_closed_lead_is_refused(session, routed_lead):
+    record_feedback(session, routed_lead.id, "confirmed", "rep")
+    with pytest.raises(FeedbackError):
+        record_feedback(session, routed_lead.id, "rejected", "rep", reason="no_budget")
+    with pytest.raises(FeedbackError):
+        record_first_contact(session, routed_lead.id, "rep")
