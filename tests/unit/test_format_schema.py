@@ -33,7 +33,6 @@ def test_the_full_format_example_validates():
     ids=[
         "country code",
         "show_if key",
-        "hidden name",
         "review bound",
         "language",
         "bool",
