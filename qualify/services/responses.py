@@ -53,9 +53,14 @@ def get_response(session: Session, token: str) -> Response:
 
 
 def save_answers(
-    session: Session, token: str, answers: Mapping[str, object], step: int | None = None
+    session: Session,
+    token: str,
+    answers: Mapping[str, object],
+    step: int | None = None,
+    consent: bool | None = None,
 ) -> Response:
-    """Store answers (None or empty removes one) and the furthest step reached; commit."""
+    """Store answers (None or empty removes one), the furthest step reached and, on the
+    contact step, the prospect's consent; commit."""
     response = get_response(session, token)
     if response.status != "in_progress":
         raise ResponseClosedError(token)
@@ -71,6 +76,8 @@ def save_answers(
             response.answers.append(Answer(question_id=question_id, value=value))
     if step is not None:
         response.step = max(response.step, step)
+    if consent is not None:
+        response.consent = consent
     response.updated_at = utcnow()
     session.commit()
     return response

@@ -136,10 +136,10 @@ def post_step(questionnaire_id: str, token: str, number: int):
     if not valid:
         return render_step(published, response, number, form), 422
     answers = answers_from_form(questionnaire, number, form, valid_only=False)
-    save_answers(db_session(), token, answers, step=number)
-    if not is_contact_step(questionnaire, number):
+    contact_step = is_contact_step(questionnaire, number)
+    save_answers(db_session(), token, answers, step=number, consent=True if contact_step else None)
+    if not contact_step:
         return redirect_to("wizard.show_step", questionnaire.id, token, number=number + 1)
-    record_consent(token)
     submit_response(
         db_session(),
         token,
@@ -251,14 +251,6 @@ def redirect_to(endpoint: str, questionnaire_id: str, token: str, **values):
     return redirect(
         url_for(endpoint, questionnaire_id=questionnaire_id, token=token, **values), 303
     )
-
-
-def record_consent(token: str) -> None:
-    # The response model has a consent column but no service sets it yet.
-    session = db_session()
-    response = get_response(session, token)
-    response.consent = True
-    session.commit()
 
 
 @dataclass
