@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..core.emails import email_domain, is_business_email, normalise_email
-from ..core.scoring import score_answers
+from ..core.scoring import routing_values, score_answers
 from ..core.stages import OPEN_STAGES, LeadFacts, decide_stage
 from ..models import Delivery, Lead, Response, ScoreSnapshot, StageEvent
 from . import Settings
@@ -148,9 +148,8 @@ def qualify_response(session: Session, response: Response, published, settings: 
         )
 
     answers = merged_answers(session, lead)
-    routing = questionnaire.routing
-    lead.sector = str(answers.get(routing.sector)) if routing.sector in answers else lead.sector
-    lead.zone = str(answers.get(routing.zone)) if routing.zone in answers else lead.zone
+    sector, zone = routing_values(questionnaire, answers)
+    lead.sector, lead.zone = sector or lead.sector, zone or lead.zone
     facts = lead_facts(session, lead, settings)
     score = score_answers(questionnaire, answers, now=now)
     decision = decide_stage(questionnaire, score, facts)
