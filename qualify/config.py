@@ -43,6 +43,9 @@ def defaults(instance_path: str) -> dict:
         "BLACKLIST_DOMAINS": [],
         "BLACKLIST_COMPANIES": [],
         "REP_LINK_MAX_AGE_DAYS": 14,
+        "EMBED_ALLOWED_ORIGINS": [],  # may frame every questionnaire, besides its allowed_origins
+        "EMBED_DEMO": False,  # serve the embed demo page /embed/demo (always in debug mode)
+        "QUESTIONNAIRES_RELOAD_SECONDS": 1.0,  # look for changed YAML files at most this often
     }
 
 
@@ -52,6 +55,8 @@ def _coerce(raw: str, default: object) -> object:
         return raw.strip().lower() in ("1", "true", "yes", "on")
     if isinstance(default, int):
         return int(raw)
+    if isinstance(default, float):
+        return float(raw)
     if isinstance(default, list):
         raw = raw.strip()
         return json.loads(raw) if raw.startswith("[") else [p.strip() for p in raw.split(",") if p.strip()]

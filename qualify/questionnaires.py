@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,13 +28,21 @@ class Published:
 
 
 class QuestionnaireRegistry:
-    def __init__(self, directory: str | Path):
+    def __init__(self, directory: str | Path, reload_seconds: float = 1.0):
         self.directory = Path(directory)
+        self.reload_seconds = reload_seconds
         self._by_id: dict[str, Published] = {}
         self._files: dict[Path, int] = {}
+        self._scanned_at: float | None = None
         self.errors: dict[Path, QuestionnaireError] = {}
 
     def _scan(self) -> None:
+        # Globbing and stat-ing the folder on every request costs more than rendering a
+        # step: look at most once per reload_seconds (an edit shows within that delay).
+        now = time.monotonic()
+        if self._scanned_at is not None and now - self._scanned_at < self.reload_seconds:
+            return
+        self._scanned_at = now
         files = {
             p: p.stat().st_mtime_ns
             for p in sorted(self.directory.glob("*.y*ml"))
@@ -65,7 +74,7 @@ class QuestionnaireRegistry:
 
 def init_app(app: Flask) -> None:
     app.extensions["qualify.questionnaires"] = QuestionnaireRegistry(
-        app.config["QUESTIONNAIRES_DIR"]
+        app.config["QUESTIONNAIRES_DIR"], app.config["QUESTIONNAIRES_RELOAD_SECONDS"]
     )
 
 

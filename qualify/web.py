@@ -6,11 +6,15 @@ from flask import Flask, send_from_directory
 
 
 def init_app(app: Flask) -> None:
+    from .embed import bp as embed_bp
+    from .embed.framing import NO_FRAMING, check_origins
     from .reps import bp as reps_bp
     from .wizard import bp as wizard_bp
 
+    check_origins(app.config["EMBED_ALLOWED_ORIGINS"])  # refuse a bad origin at start-up
     app.register_blueprint(wizard_bp)
     app.register_blueprint(reps_bp)
+    app.register_blueprint(embed_bp)
 
     @app.get("/static/<path:filename>")
     def static(filename: str):
@@ -20,9 +24,21 @@ def init_app(app: Flask) -> None:
     def security_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        # The popup mode of the embed is an in-page overlay, not a window: isolating every
+        # top-level page from cross-origin openers breaks nothing.
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         # Wizard pages set their own frame-ancestors; every other page refuses framing.
         response.headers.setdefault(
             "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; form-action 'self'; "
+            f"base-uri 'none'; object-src 'none'; {NO_FRAMING}",
         )
         return response
+
+
+#: No page of qualify needs these browser features; a framing page can't delegate them either.
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
+    "display-capture=(), browsing-topics=()"
+)

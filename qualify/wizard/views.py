@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 
 from ..core.diagnostic import diagnose
 from ..db import get_db
 from ..delivery import enqueue_delivery
+from ..embed.framing import frame_ancestors
 from ..models import Response
 from ..questionnaires import Published, registry
 from ..services import Settings
@@ -49,11 +50,11 @@ HIDDEN_FIELDS: dict[str, int] = {
     "page": 1000,
 }
 
-# Wizard pages are embedded on landing pages: they allow framing (a later issue restricts
-# frame-ancestors to the questionnaire's allowed origins); everything else is 'self' only.
+# Wizard pages are embedded on landing pages: framing is allowed to the questionnaire's
+# allowed origins (see set_wizard_headers); every other page refuses it (qualify.web).
 WIZARD_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors *"
+    "form-action 'self'; base-uri 'none'; object-src 'none'; "
 )
 
 
@@ -63,8 +64,15 @@ class WizardNotFoundError(Exception):
 
 @bp.after_request
 def set_wizard_headers(response):
-    """Allow framing, and keep steps out of caches (browser Back re-reads the saved state)."""
-    response.headers["Content-Security-Policy"] = WIZARD_CSP
+    """Allow framing by the questionnaire's allowed origins (read now, from the registry), and
+    keep steps out of caches (browser Back re-reads the saved state)."""
+    published = g.get("wizard_published")
+    if published is None and request.view_args and "questionnaire_id" in request.view_args:
+        published = registry().get(request.view_args["questionnaire_id"])
+    allowed = getattr(published.questionnaire, "allowed_origins", None) if published else None
+    response.headers["Content-Security-Policy"] = WIZARD_CSP + frame_ancestors(
+        allowed, current_app.config["EMBED_ALLOWED_ORIGINS"]
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -200,6 +208,7 @@ def load_published(questionnaire_id: str) -> Published:
     published = registry().get(questionnaire_id)
     if published is None:
         raise WizardNotFoundError(questionnaire_id)
+    g.wizard_published = published  # for set_wizard_headers' frame-ancestors
     return published
 
 
