@@ -14,6 +14,7 @@ from .cli_cases import schema, test_cases
 from .cli_questionnaires import validate
 from .cli_scoring import score
 from .cli_setup import init, reps, run
+from .cli_versions import publish, rescore
 from .cli_worker import deliveries, worker
 
 
@@ -39,6 +40,8 @@ main.add_command(reps)
 main.add_command(score)
 main.add_command(test_cases)
 main.add_command(schema)
+main.add_command(publish)
+main.add_command(rescore)
 main.add_command(validate)
 main.add_command(worker)
 main.add_command(deliveries)

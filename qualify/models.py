@@ -78,6 +78,8 @@ class Response(Base):
     status: Mapped[str] = mapped_column(String(20), default="in_progress")
     step: Mapped[int] = mapped_column(default=0)  # furthest step reached
     hidden: Mapped[dict] = mapped_column(JSON, default=dict)  # utm_*, page...
+    # The language the prospect reads the questionnaire in, kept for the whole response.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     consent: Mapped[bool] = mapped_column(default=False)
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -173,3 +175,17 @@ class Delivery(Base):
     sent_at: Mapped[datetime | None]
 
     lead: Mapped[Lead] = relationship()
+
+
+class QuestionnaireSource(Base):
+    """The exact text a lead was scored with, kept by content hash so that any old lead can
+    be re-scored exactly as it was, and so that a changed file cannot reuse a version."""
+
+    __tablename__ = "questionnaire_sources"
+    __table_args__ = (Index("ix_questionnaire_sources_id_version", "questionnaire_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    questionnaire_id: Mapped[str] = mapped_column(String(60))
+    version: Mapped[int]
+    source: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)

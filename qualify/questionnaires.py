@@ -3,7 +3,6 @@ file changes (so a marketer's edit takes effect without a restart)."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from dataclasses import dataclass
@@ -11,7 +10,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from .core.loader import QuestionnaireError, load_questionnaire
+from .core.loader import QuestionnaireError, content_hash, load_questionnaire_text, read_source
 from .core.questionnaire import Questionnaire
 
 log = logging.getLogger(__name__)
@@ -25,6 +24,7 @@ class Published:
     path: Path
     content_hash: str
     mtime_ns: int
+    source: str = ""
 
 
 class QuestionnaireRegistry:
@@ -54,13 +54,15 @@ class QuestionnaireRegistry:
         errors: dict[Path, QuestionnaireError] = {}
         for path, mtime in files.items():
             try:
-                questionnaire = load_questionnaire(path)
+                # Read once: the hash must be of the very text that was loaded.
+                source = read_source(path)
+                questionnaire = load_questionnaire_text(source, str(path))
             except QuestionnaireError as exc:
                 log.error("questionnaire not loaded:\n%s", exc)
                 errors[path] = exc
                 continue
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            by_id[questionnaire.id] = Published(questionnaire, path, digest, mtime)
+            digest = content_hash(source)
+            by_id[questionnaire.id] = Published(questionnaire, path, digest, mtime, source)
         self._by_id, self._files, self.errors = by_id, files, errors
 
     def get(self, questionnaire_id: str) -> Published | None:

@@ -29,7 +29,7 @@ POSTGRES_URL = os.environ.get(
 REQUIRE_POSTGRES = os.environ.get("QUALIFY_REQUIRE_POSTGRES") == "1"
 TABLES = (
     "deliveries", "stage_events", "assignments", "score_snapshots", "answers", "responses",
-    "leads", "reps",
+    "leads", "reps", "questionnaire_sources",
 )
 
 

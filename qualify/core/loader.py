@@ -18,6 +18,7 @@ Pure: PyYAML and pydantic only.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 import types
 from collections.abc import Iterable, Iterator, Mapping
@@ -46,6 +47,9 @@ from .questionnaire import (
 MAX_BYTES = 256 * 1024
 #: Deeper nesting is refused (the format needs about 8 levels; this bounds recursion).
 MAX_DEPTH = 40
+
+TOO_LARGE = f"the file is larger than {MAX_BYTES // 1024} KiB, the limit for a questionnaire"
+TOO_LARGE_HINT = "a questionnaire is a few KiB of YAML: split it, or remove what is not needed"
 
 DataPath = tuple[str | int, ...]
 Position = tuple[int, int]
@@ -83,8 +87,19 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
     hint); a YAML syntax error stops the parse, so mistakes after it are not reported.
     """
     path = Path(path)
-    file = str(path)
-    data, source, errors = parse_yaml(read_source(path), file)
+    return load_questionnaire_text(read_source(path), str(path))
+
+
+def content_hash(text: str) -> str:
+    """The hash a score snapshot keeps of the questionnaire text it was scored with."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def load_questionnaire_text(text: str, file: str) -> Questionnaire:
+    """Check a questionnaire's YAML text; errors are reported against ``file``."""
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        raise QuestionnaireError([LoadError(file, None, None, TOO_LARGE, TOO_LARGE_HINT)])
+    data, source, errors = parse_yaml(text, file)
     questionnaire, findings = validate_data(data)
     if questionnaire is not None:
         findings += check_references(questionnaire)
@@ -108,13 +123,7 @@ def read_source(path: Path) -> str:
     if len(raw) > MAX_BYTES:
         raise QuestionnaireError(
             [
-                LoadError(
-                    file,
-                    None,
-                    None,
-                    f"the file is larger than {MAX_BYTES // 1024} KiB, the limit for a questionnaire",
-                    "a questionnaire is a few KiB of YAML: split it, or remove what is not needed",
-                )
+                LoadError(file, None, None, TOO_LARGE, TOO_LARGE_HINT)
             ]
         )
     try:

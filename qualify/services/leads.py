@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 
 from ..core.emails import email_domain, is_business_email, normalise_email
 from ..core.scoring import routing_values, score_answers
-from ..core.stages import OPEN_STAGES, LeadFacts, decide_stage
-from ..models import Delivery, Lead, Response, ScoreSnapshot, StageEvent
+from ..core.stages import OPEN_STAGES, Decision, LeadFacts, decide_stage
+from ..models import Assignment, Delivery, Lead, Response, ScoreSnapshot, StageEvent
 from . import Settings
 from .routing import route_lead
+from .versions import remember_source
 
-#: The order a lead climbs; a re-score never moves a lead that sales already holds.
-LADDER = ("lead", "mql", "sql")
+#: A re-score never moves a lead that sales already holds.
 SALES_STAGES = ("routed", "contacted", "accepted", "rejected")
 
 CONTACT_PREFIX = "contact."
@@ -132,7 +132,7 @@ def qualify_response(session: Session, response: Response, published, settings: 
             email=email.strip(),
             email_normalised=normalise_email(email),
             questionnaire_id=questionnaire.id,
-            language=questionnaire.language,
+            language=response.language,  # the language the prospect answered in
             stage="lead",
         )
         session.add(lead)
@@ -146,20 +146,62 @@ def qualify_response(session: Session, response: Response, published, settings: 
                 reason=f"response to {questionnaire.id} v{questionnaire.version}", at=now,
             )
         )
+    outcome = rescore_lead(session, lead, published, settings, now, response=response, merged=not created)
+    deliveries = [_new_delivery("report", lead, outcome.snapshot, lead.email, settings.mail_domain)]
+    if outcome.assignment is not None:
+        deliveries.append(
+            _new_delivery(
+                "dossier", lead, outcome.snapshot, outcome.assignment.rep.email, settings.mail_domain
+            )
+        )
+    session.add_all(deliveries)
+    session.flush()
+    return SubmitResult(
+        lead_id=lead.id,
+        stage=lead.stage,
+        created=created,
+        delivery_ids=tuple(d.id for d in deliveries),
+    )
 
+
+@dataclass(frozen=True)
+class Rescored:
+    snapshot: ScoreSnapshot
+    decision: Decision
+    assignment: Assignment | None  # set when this scoring routed the lead
+
+
+def evaluate_lead(session: Session, lead: Lead, questionnaire, settings: Settings, now):
+    """Score the lead's merged answers and decide its stage, without storing anything."""
+    answers = merged_answers(session, lead)
+    score = score_answers(questionnaire, answers, now=now)
+    return score, decide_stage(questionnaire, score, lead_facts(session, lead, settings))
+
+
+def rescore_lead(
+    session: Session,
+    lead: Lead,
+    published,
+    settings: Settings,
+    now,
+    response: Response | None = None,
+    merged: bool = False,
+    actor: str = "qualify",
+) -> Rescored:
+    """Score the lead with ``published``, keep a snapshot, move its stage and route it if it
+    became SQL. No commit."""
+    questionnaire = published.questionnaire
     answers = merged_answers(session, lead)
     sector, zone = routing_values(questionnaire, answers)
     lead.sector, lead.zone = sector or lead.sector, zone or lead.zone
-    facts = lead_facts(session, lead, settings)
-    score = score_answers(questionnaire, answers, now=now)
-    decision = decide_stage(questionnaire, score, facts)
-
+    score, decision = evaluate_lead(session, lead, questionnaire, settings, now)
+    digest = remember_source(session, questionnaire, published.source) if published.source else published.content_hash
     snapshot = ScoreSnapshot(
         lead_id=lead.id,
-        response_id=response.id,
+        response_id=response.id if response else None,
         questionnaire_id=questionnaire.id,
         questionnaire_version=questionnaire.version,
-        content_hash=published.content_hash,
+        content_hash=digest,
         fit=score.fit,
         intent=score.intent,
         timing=score.timing,
@@ -172,33 +214,22 @@ def qualify_response(session: Session, response: Response, published, settings: 
             "checklist": [item.as_dict() for item in decision.checklist],
             "decision": list(decision.reasons),
             "stage": decision.stage,
-            "merged": not created,
+            "merged": merged,
         },
         created_at=now,
     )
     session.add(snapshot)
     session.flush()
+    move_to_decision(session, lead, decision.stage, " ".join(decision.reasons), now, actor)
+    assignment = route_lead(session, lead, settings, now) if lead.stage == "sql" else None
+    return Rescored(snapshot, decision, assignment)
 
-    why = " ".join(decision.reasons)
-    if lead.stage not in SALES_STAGES:
-        target = decision.stage
-        if target in LADDER and lead.stage in LADDER:
-            # Climb one rung at a time so that KPIs see every stage a lead reached.
-            for rung in LADDER[LADDER.index(lead.stage) + 1 : LADDER.index(target) + 1]:
-                record_stage(session, lead, rung, "qualify", why, now)
-        record_stage(session, lead, target, "qualify", why, now)
 
-    deliveries = [_new_delivery("report", lead, snapshot, lead.email, settings.mail_domain)]
-    if lead.stage == "sql":
-        assignment = route_lead(session, lead, settings, now)
-        deliveries.append(
-            _new_delivery("dossier", lead, snapshot, assignment.rep.email, settings.mail_domain)
-        )
-    session.add_all(deliveries)
-    session.flush()
-    return SubmitResult(
-        lead_id=lead.id,
-        stage=lead.stage,
-        created=created,
-        delivery_ids=tuple(d.id for d in deliveries),
-    )
+def move_to_decision(session: Session, lead: Lead, target: str, why: str, now, actor: str) -> None:
+    """Move an unowned lead to the stage scoring decided; sales-held leads stay put."""
+    if lead.stage in SALES_STAGES or lead.stage == target:
+        return
+    if lead.stage == "lead" and target in ("sql", "sql_review"):
+        # Pass through MQL so that KPIs (MQL → SQL conversion) see every stage reached.
+        record_stage(session, lead, "mql", actor, why, now)
+    record_stage(session, lead, target, actor, why, now)
