@@ -70,7 +70,7 @@
 
   /* Listen to one iframe: only messages from the qualify origin AND from that iframe count;
      a height must be a finite number, and is clamped to [min, max]. */
-  function listen(frame, options, emitter, onHeight) {
+  function listen(frame, options, emitter, onHeight, onEscape) {
     var started = false;
     var completed = false;
 
@@ -106,6 +106,8 @@
           emit("started", {});
         }
         emit("step", { step: step, total: total });
+      } else if (data.type === "escape" && onEscape) {
+        onEscape();
       } else if (data.type === "completed" && !completed) {
         completed = true;
         emit("completed", {});
@@ -159,7 +161,16 @@
           "max-height": "100%",
           background: "#fff",
           "box-shadow": "0 0 2rem rgba(0, 0, 0, 0.35)",
-          overflow: "hidden"
+          overflow: "hidden",
+          "flex-direction": "column"
+        });
+        // A bar above the frame for the close button, so it never covers the wizard.
+        var bar = document.createElement("div");
+        setStyle(bar, {
+          display: "flex",
+          "justify-content": "flex-end",
+          flex: "0 0 auto",
+          "border-bottom": "1px solid #d5dae3"
         });
         var close = document.createElement("button");
         close.type = "button";
@@ -167,10 +178,6 @@
         close.textContent = "\u00d7";
         close.setAttribute("aria-label", "Close");
         setStyle(close, {
-          position: "absolute",
-          top: "0.25rem",
-          right: "0.5rem",
-          "z-index": "1",
           "font-size": "1.75rem",
           "line-height": "1",
           padding: "0.25rem 0.6rem",
@@ -182,21 +189,26 @@
           dialog.close();
         });
         var frame = makeFrame(options);
-        setStyle(frame, { height: "100%" });
-        dialog.appendChild(close);
+        setStyle(frame, { flex: "1 1 auto", height: "auto" });
+        bar.appendChild(close);
+        dialog.appendChild(bar);
         dialog.appendChild(frame);
         dialog.addEventListener("close", function () {
+          dialog.style.removeProperty("display");
           button.focus();
         });
         holder.appendChild(dialog);
         // Inside the panel the frame fills the height and scrolls: heights are not used.
-        listen(frame, options, holder, function () {});
+        listen(frame, options, holder, function () {}, function () {
+          dialog.close();
+        });
       }
       if (typeof dialog.showModal === "function") {
         dialog.showModal();
       } else {
         dialog.setAttribute("open", "");
       }
+      dialog.style.setProperty("display", "flex");
     }
     button.addEventListener("click", open);
   }

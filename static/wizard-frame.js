@@ -52,6 +52,12 @@
     window.addEventListener("resize", postHeight);
     window.addEventListener("load", postHeight);
     document.body.addEventListener("htmx:afterSettle", postHeight);
+    // Keys typed in the frame never reach the parent: Escape must close a popup from here.
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        post({ type: "escape" });
+      }
+    });
   }
 
   if (document.readyState === "loading") {
