@@ -19,7 +19,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
 
     from flask import Flask
 
-    from . import cli, db, questionnaires, web
+    from . import cli, db, i18n, questionnaires, web
     from .config import PROJECT_ROOT, load_config
     from .delivery import queue
 
@@ -30,6 +30,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     db.Database(app)
     questionnaires.init_app(app)
     queue.init_app(app)
+    i18n.init_app(app)
     web.init_app(app)
     cli.init_app(app)
     return app

@@ -288,7 +288,7 @@ def test_free_inputs_are_checked_for_range_length_email_and_phone(client):
     reply = post_step(client, token, 1, data, qid="team-check")
     assert reply.status_code == 422
     assert "between 1 and 100000" in reply.text
-    assert "under 20 characters" in reply.text
+    assert "20 characters or fewer (it has 21)" in reply.text
     assert "valid email address" in reply.text
     assert "valid phone number" in reply.text
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from ..core.answers import hidden_key
 from ..models import Answer, Response, utcnow
 from . import Settings
 from .leads import SubmitResult, qualify_response
@@ -32,13 +33,21 @@ def start_response(
     questionnaire_id: str,
     questionnaire_version: int,
     hidden: Mapping[str, str] | None = None,
+    language: str = "en",
 ) -> Response:
-    """Create an in-progress response and commit it."""
+    """Create an in-progress response in the prospect's ``language`` and commit it.
+
+    The landing page's hidden fields are kept on the response (analytics) and stored as
+    answers under ``hidden.<name>``, where scoring reads them.
+    """
+    hidden = dict(hidden or {})
     response = Response(
         token=new_token(),
         questionnaire_id=questionnaire_id,
         questionnaire_version=questionnaire_version,
-        hidden=dict(hidden or {}),
+        hidden=hidden,
+        language=language,
+        answers=[Answer(question_id=hidden_key(name), value=value) for name, value in hidden.items()],
     )
     session.add(response)
     session.commit()

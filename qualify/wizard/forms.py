@@ -14,6 +14,8 @@ from collections import OrderedDict
 from collections.abc import Mapping
 
 import phonenumbers
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from wtforms import (
     BooleanField,
     EmailField,
@@ -33,6 +35,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..core.countries import COUNTRY_CODES
 from ..core.questionnaire import ContactField, Question, Questionnaire
 
 CONTACT_PREFIX = "contact."
@@ -49,7 +52,8 @@ CONTACT_INPUTS: dict[str, tuple[str, str, int]] = {
     "phone": ("tel", "tel", 40),
 }
 
-YES_NO = [("yes", "Yes"), ("no", "No")]
+# Labels are lazy: forms and field views are built once, and rendered in the page's language.
+YES_NO = [("yes", lazy_gettext("Yes")), ("no", lazy_gettext("No"))]
 
 
 def _strip(value):
@@ -71,7 +75,7 @@ class PhoneNumber:
 
     def __init__(self, region: str = PHONE_REGION, message: str | None = None):
         self.region = region
-        self.message = message or "Please enter a valid phone number, e.g. +33 1 23 45 67 89."
+        self.message = message or _("Please enter a valid phone number, e.g. +33 1 23 45 67 89.")
 
     def __call__(self, form, field) -> None:
         if not field.data:
@@ -97,47 +101,105 @@ def _presence(required: bool, message: str):
     return InputRequired(message=message) if required else Optional()
 
 
+def _upper(value):
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+class OneOfField(StringField):
+    """A text answer that must be one of ``allowed``: a dropdown's values, a scale's
+    points, ISO country codes. An empty answer is left to the presence validator."""
+
+    def __init__(self, label=None, validators=None, allowed=(), invalid_message="", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.allowed = frozenset(allowed)
+        self.invalid_message = invalid_message
+
+    def pre_validate(self, form) -> None:
+        if self.data and self.data not in self.allowed:
+            raise ValidationError(self.invalid_message)
+
+
+def make_choice_field(question: Question):
+    """The field of a dropdown, scale or country question (one value from a known list)."""
+    if question.type == "country":
+        return OneOfField(
+            question.label,
+            filters=[_upper],
+            validators=[_presence(question.required, _("Please choose a country."))],
+            allowed=COUNTRY_CODES,
+            invalid_message=_("Please choose a country from the list."),
+        )
+    if question.type == "scale":
+        scale = question.scale
+        assert scale is not None  # the model gives every scale question its bounds
+        return OneOfField(
+            question.label,
+            filters=[_strip],
+            validators=[_presence(question.required, _("Please choose a point on the scale."))],
+            allowed={str(n) for n in range(scale.min, scale.max + 1)},
+            invalid_message=_(
+                "Please choose a number from %(min)d to %(max)d.", min=scale.min, max=scale.max
+            ),
+        )
+    return OneOfField(
+        question.label,
+        filters=[_strip],
+        validators=[_presence(question.required, _("Please choose an answer."))],
+        allowed={c.value for c in question.choices},
+        invalid_message=_("Please choose one of the answers listed."),
+    )
+
+
+def length_message() -> str:
+    """The too-long message; WTForms' Length fills in %(max)d and %(length)d."""
+    return _("Please shorten this answer to %(max)d characters or fewer (it has %(length)d).")
+
+
 def make_question_field(question: Question):
     """The unbound WTForms field validating and converting one question's answer."""
     label = question.label
+    if question.type in ("dropdown", "scale", "country"):
+        return make_choice_field(question)
     if question.type == "single":
         return RadioField(
             label,
             choices=[c.value for c in question.choices],
-            validators=[_presence(question.required, "Please choose an answer.")],
-            invalid_choice_message="Please choose one of the answers listed.",
+            validators=[_presence(question.required, _("Please choose an answer."))],
+            invalid_choice_message=_("Please choose one of the answers listed."),
         )
     if question.type == "yes_no":
         return RadioField(
             label,
             choices=[value for value, _label in YES_NO],
-            validators=[_presence(question.required, "Please answer yes or no.")],
-            invalid_choice_message="Please answer yes or no.",
+            validators=[_presence(question.required, _("Please answer yes or no."))],
+            invalid_choice_message=_("Please answer yes or no."),
         )
     if question.type == "multiple":
         return SelectMultipleField(
             label,
             choices=[c.value for c in question.choices],
-            validators=[_presence(question.required, "Please tick at least one answer.")],
-            invalid_choice_message="Please tick only the answers listed.",
+            validators=[_presence(question.required, _("Please tick at least one answer."))],
+            invalid_choice_message=_("Please tick only the answers listed."),
         )
     if question.type == "number":
-        validators = [_presence(question.required, "Please enter a number.")]
+        validators = [_presence(question.required, _("Please enter a number."))]
         if question.min is not None or question.max is not None:
             validators.append(
                 NumberRange(min=question.min, max=question.max, message=_range_message(question))
             )
         return NumberField(
-            label, validators=validators, invalid_value_message="Please enter a number, e.g. 250."
+            label,
+            validators=validators,
+            invalid_value_message=_("Please enter a number, e.g. 250."),
         )
     if question.type == "email":
         return EmailField(
             label,
             filters=[_strip],
             validators=[
-                _presence(question.required, "Please enter an email address."),
-                Length(max=254, message="An email address has at most 254 characters."),
-                Email(message="Please enter a valid email address, e.g. name@company.com."),
+                _presence(question.required, _("Please enter an email address.")),
+                Length(max=254, message=_("An email address has at most 254 characters.")),
+                Email(message=_("Please enter a valid email address, e.g. name@company.com.")),
             ],
         )
     if question.type == "phone":
@@ -145,42 +207,44 @@ def make_question_field(question: Question):
             label,
             filters=[_strip],
             validators=[
-                _presence(question.required, "Please enter a phone number."),
-                Length(max=40, message="A phone number has at most 40 characters."),
+                _presence(question.required, _("Please enter a phone number.")),
+                Length(max=40, message=_("A phone number has at most 40 characters.")),
                 PhoneNumber(),
             ],
         )
+    # text and long_text: capped, so that a pasted essay is refused with a message
     return StringField(
         label,
         filters=[_strip],
         validators=[
-            _presence(question.required, "Please fill in this field."),
-            Length(
-                max=question.max_length,
-                message=f"Please keep this under {question.max_length} characters.",
-            ),
+            _presence(question.required, _("Please fill in this field.")),
+            Length(max=question.max_length, message=length_message()),
         ],
     )
 
 
 def _range_message(question: Question) -> str:
     if question.min is not None and question.max is not None:
-        return f"Please enter a number between {question.min:g} and {question.max:g}."
+        return _(
+            "Please enter a number between %(min)s and %(max)s.",
+            min=f"{question.min:g}",
+            max=f"{question.max:g}",
+        )
     if question.min is not None:
-        return f"Please enter a number of at least {question.min:g}."
-    return f"Please enter a number of at most {question.max:g}."
+        return _("Please enter a number of at least %(min)s.", min=f"{question.min:g}")
+    return _("Please enter a number of at most %(max)s.", max=f"{question.max:g}")
 
 
 def make_contact_field(field: ContactField):
     """The unbound WTForms field for one contact field (email and phone validated)."""
     _type, _autocomplete, max_length = CONTACT_INPUTS[field.name]
     validators = [
-        _presence(field.required, f"Please fill in your {field.label.lower()}."),
-        Length(max=max_length, message=f"Please keep this under {max_length} characters."),
+        _presence(field.required, _("Please fill in your %(field)s.", field=field.label.lower())),
+        Length(max=max_length, message=length_message()),
     ]
     if field.name == "email":
         validators.append(
-            Email(message="Please enter a valid email address, e.g. name@company.com.")
+            Email(message=_("Please enter a valid email address, e.g. name@company.com."))
         )
         return EmailField(field.label, filters=[_strip], validators=validators)
     if field.name == "phone":
@@ -202,7 +266,8 @@ _FORM_CACHE_SIZE = 256
 def step_form_class(questionnaire: Questionnaire, version_key: str, number: int) -> type[StepForm]:
     """The form class for step ``number`` (1-based; len(steps)+1 is the contact step).
 
-    Cached per questionnaire version (``version_key``: the published file's content hash).
+    Cached per questionnaire version and language (``version_key``: the published file's
+    content hash and the language: labels and messages are in that language).
     """
     key = (questionnaire.id, version_key, number)
     cached = _FORM_CACHE.get(key)
@@ -228,7 +293,9 @@ def _build_form_class(questionnaire: Questionnaire, number: int) -> type[StepFor
             attributes[field.name] = make_contact_field(field)
         attributes["consent"] = BooleanField(
             questionnaire.contact.consent,
-            validators=[DataRequired(message="Please tick this box so we can send your report.")],
+            validators=[
+                DataRequired(message=_("Please tick this box so we can send your report."))
+            ],
         )
     return type(f"Step{number}Form", (StepForm,), attributes)
 
@@ -278,6 +345,9 @@ def _answer_value(question: Question, data):
         return None
     if question.type == "number":
         return int(data) if float(data).is_integer() else data
+    if question.type == "scale":
+        # a point of the scale once validated; anything else is kept as typed
+        return int(data) if str(data).isdigit() else data
     if question.type == "multiple":
         return list(data)
     if question.type == "phone":

@@ -7,14 +7,18 @@ runs in cross-site iframes). Each view parses the request, calls a service, rend
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask import Response as HttpResponse
 
+from ..core.answers import Answers
 from ..core.diagnostic import diagnose
+from ..core.questionnaire import Questionnaire
+from ..core.translations import pick_language
 from ..db import get_db
 from ..delivery import enqueue_delivery
 from ..embed.framing import frame_ancestors
+from ..i18n import localised_questionnaire, use_language
 from ..models import Response
 from ..questionnaires import Published, registry
 from ..services import Settings
@@ -26,29 +30,34 @@ from ..services.responses import (
     start_response,
     submit_response,
 )
+from .fields import FieldView, describe_contact_fields, describe_questions
 from .forms import (
-    CONTACT_INPUTS,
     CONTACT_PREFIX,
-    YES_NO,
     StepForm,
     answers_from_form,
     form_data_from_answers,
     is_contact_step,
     step_form_class,
 )
+from .steps import (
+    answers_to_clear,
+    contact_step,
+    first_shown_from,
+    hidden_on_submit,
+    next_step,
+    previous_step,
+    progress,
+    questions_on_page,
+    shown_steps,
+)
+from .theme import theme_css
 from .tokens import read_form_token, sign_form_token
 
 bp = Blueprint("wizard", __name__, template_folder="templates", url_prefix="/q")
 
-#: Hidden fields taken from the landing page's query string, with their longest length.
-HIDDEN_FIELDS: dict[str, int] = {
-    "utm_source": 200,
-    "utm_medium": 200,
-    "utm_campaign": 200,
-    "utm_term": 200,
-    "utm_content": 200,
-    "page": 1000,
-}
+#: The longest value kept for a hidden field (the landing page's URL may be longer).
+HIDDEN_FIELD_LENGTH = 200
+PAGE_URL_LENGTH = 1000
 
 # Wizard pages are embedded on landing pages: framing is allowed to the questionnaire's
 # allowed origins (see set_wizard_headers); every other page refuses it (qualify.web).
@@ -97,21 +106,37 @@ def show_result_instead(_exc):
 def show_intro(questionnaire_id: str):
     """The intro page: title, intro and a Start button carrying the landing page's hidden fields."""
     published = load_published(questionnaire_id)
+    language = choose_language(published.questionnaire, request.args)
+    questionnaire = localised(published, language)
     return render_template(
         "wizard/intro.html",
-        questionnaire=published.questionnaire,
-        hidden=read_hidden_fields(request.args),
+        questionnaire=questionnaire,
+        hidden=read_hidden_fields(published.questionnaire, request.args),
+        language=language,
+        step_count=len(shown_steps(questionnaire, {})),
     )
 
 
 @bp.post("/<questionnaire_id>/start")
 def start(questionnaire_id: str):
-    """Create a response and go to its first step."""
+    """Create a response in the prospect's language, with the landing page's hidden fields,
+    and go to its first step."""
     questionnaire = load_published(questionnaire_id).questionnaire
     response = start_response(
-        db_session(), questionnaire.id, questionnaire.version, read_hidden_fields(request.form)
+        db_session(),
+        questionnaire.id,
+        questionnaire.version,
+        read_hidden_fields(questionnaire, request.form),
+        language=choose_language(questionnaire, request.form),
     )
     return redirect_to("wizard.show_step", questionnaire.id, response.token, number=1)
+
+
+@bp.get("/<questionnaire_id>/theme.css")
+def show_theme(questionnaire_id: str):
+    """The questionnaire's colours as CSS custom properties (no inline style: CSP)."""
+    questionnaire = load_published(questionnaire_id).questionnaire
+    return HttpResponse(theme_css(questionnaire.theme), mimetype="text/css")
 
 
 @bp.get("/<questionnaire_id>/r/<token>/<int:number>")
@@ -121,9 +146,11 @@ def show_step(questionnaire_id: str, token: str, number: int):
     detour = redirect_if_elsewhere(published, response, number)
     if detour:
         return detour
-    form_class = step_form_class(published.questionnaire, published.content_hash, number)
-    data = form_data_from_answers(published.questionnaire, number, response.answer_map())
-    return render_step(published, response, number, form_class(data=data))
+    questionnaire = localised(published, response.language)
+    data = form_data_from_answers(questionnaire, number, response.answer_map())
+    return render_step(
+        published, response, number, form_for(published, response, number, data=data)
+    )
 
 
 @bp.post("/<questionnaire_id>/r/<token>/<int:number>")
@@ -133,21 +160,28 @@ def post_step(questionnaire_id: str, token: str, number: int):
     detour = redirect_if_elsewhere(published, response, number)
     if detour:
         return detour
-    questionnaire = published.questionnaire
-    form = step_form_class(questionnaire, published.content_hash, number)(formdata=request.form)
+    questionnaire = localised(published, response.language)
+    form = form_for(published, response, number, formdata=request.form)
     if read_form_token(request.form.get("form_token"), token) != number:
         return render_step(published, response, number, form, expired=True), 400
-    valid = form.validate()
+    form.validate()
+    saved = response.answer_map()
+    hidden = ignore_hidden_questions(questionnaire, number, form, saved)
     if request.form.get("action") == "back":
-        save_answers(db_session(), token, answers_from_form(questionnaire, number, form))
-        return redirect_to("wizard.show_step", questionnaire.id, token, number=max(1, number - 1))
-    if not valid:
+        answers = answers_to_save(questionnaire, number, form, saved, hidden, valid_only=True)
+        save_answers(db_session(), token, answers)
+        back = previous_step(questionnaire, {**saved, **answers}, number)
+        return redirect_to("wizard.show_step", questionnaire.id, token, number=back)
+    if any(bound.errors for bound in form):
         return render_step(published, response, number, form), 422
-    answers = answers_from_form(questionnaire, number, form, valid_only=False)
-    contact_step = is_contact_step(questionnaire, number)
-    save_answers(db_session(), token, answers, step=number, consent=True if contact_step else None)
-    if not contact_step:
-        return redirect_to("wizard.show_step", questionnaire.id, token, number=number + 1)
+    answers = answers_to_save(questionnaire, number, form, saved, hidden, valid_only=False)
+    on_contact_step = is_contact_step(questionnaire, number)
+    save_answers(
+        db_session(), token, answers, step=number, consent=True if on_contact_step else None
+    )
+    if not on_contact_step:
+        forward = next_step(questionnaire, {**saved, **answers}, number)
+        return redirect_to("wizard.show_step", questionnaire.id, token, number=forward)
     submit_response(
         db_session(),
         token,
@@ -165,11 +199,11 @@ def live_panel(questionnaire_id: str, token: str):
     Posted by htmx on every change; saves nothing.
     """
     published, response = load_response(questionnaire_id, token)
-    questionnaire = published.questionnaire
+    questionnaire = localised(published, response.language)
     answers = response.answer_map()
     number = read_form_token(request.form.get("form_token"), token)
-    if response.status == "in_progress" and number and 1 <= number <= total_steps(published):
-        form = step_form_class(questionnaire, published.content_hash, number)(formdata=request.form)
+    if response.status == "in_progress" and number and 1 <= number <= contact_step(questionnaire):
+        form = form_for(published, response, number, formdata=request.form)
         form.validate()
         answers.update(answers_from_form(questionnaire, number, form))
     return render_template(
@@ -179,16 +213,47 @@ def live_panel(questionnaire_id: str, token: str):
     )
 
 
+@bp.post("/<questionnaire_id>/r/<token>/fields")
+def live_fields(questionnaire_id: str, token: str):
+    """The step's fields re-rendered for the values being entered, so that a question
+    whose condition reads an answer on the same page appears or goes as it changes; the
+    diagnostic panel comes along out of band. Posted by htmx on every change; saves nothing.
+    """
+    published, response = load_response(questionnaire_id, token)
+    questionnaire = localised(published, response.language)
+    number = read_form_token(request.form.get("form_token"), token)
+    in_range = number is not None and 1 <= number < contact_step(questionnaire)
+    if response.status != "in_progress" or not in_range:
+        return "", 204  # nothing to re-render: the next full page will be right
+    form = form_for(published, response, number, formdata=request.form)
+    form.validate()
+    answers = {**response.answer_map(), **answers_from_form(questionnaire, number, form)}
+    for bound in form:
+        bound.errors = []  # errors show on submit, not while the prospect is typing
+    return render_template(
+        "wizard/_live_fields.html",
+        questionnaire=questionnaire,
+        contact=False,
+        form=form,
+        fields=describe_page(questionnaire, number, form, answers, response.language),
+        diagnostic=diagnose(questionnaire, answers),
+    )
+
+
 @bp.get("/<questionnaire_id>/r/<token>/result")
 def show_result(questionnaire_id: str, token: str):
     """The prospect's diagnostic, recommendations, and where their report is going."""
     published, response = load_response(questionnaire_id, token)
     if response.status != "submitted":
+        questionnaire = localised(published, response.language)
         return redirect_to(
-            "wizard.show_step", questionnaire_id, token, number=furthest_step(published, response)
+            "wizard.show_step",
+            questionnaire_id,
+            token,
+            number=furthest_step(questionnaire, response),
         )
     answers = response.answer_map()
-    questionnaire = published.questionnaire
+    questionnaire = localised(published, response.language)
     return render_template(
         "wizard/result.html",
         questionnaire=questionnaire,
@@ -221,39 +286,90 @@ def load_response(questionnaire_id: str, token: str) -> tuple[Published, Respons
     return published, response
 
 
-def read_hidden_fields(values: Mapping[str, str]) -> dict[str, str]:
-    """The landing page's UTM parameters and URL, trimmed and length-capped."""
+def localised(published: Published, language: str) -> Questionnaire:
+    """The questionnaire in ``language``, and the wizard's own words in it too."""
+    use_language(language)
+    return localised_questionnaire(published.questionnaire, published.content_hash, language)
+
+
+def choose_language(questionnaire: Questionnaire, values: Mapping[str, str]) -> str:
+    """The prospect's language: ``lang`` from the embed URL (or the intro's form), else the
+    browser's, else the questionnaire's own."""
+    return pick_language(questionnaire, values.get("lang"), request.headers.get("Accept-Language"))
+
+
+def read_hidden_fields(questionnaire: Questionnaire, values: Mapping[str, str]) -> dict[str, str]:
+    """The landing page's values for the questionnaire's hidden fields (utm_*, page and every
+    declared name), trimmed and length-capped; empty ones left out."""
     hidden = {}
-    for name, longest in HIDDEN_FIELDS.items():
+    for name in questionnaire.all_hidden_fields():
+        longest = PAGE_URL_LENGTH if name == "page" else HIDDEN_FIELD_LENGTH
         value = (values.get(name) or "").strip()[:longest]
         if value:
             hidden[name] = value
     return hidden
 
 
-def total_steps(published: Published) -> int:
-    """Question steps plus the contact step."""
-    return len(published.questionnaire.steps) + 1
+def form_for(published: Published, response: Response, number: int, **values) -> StepForm:
+    """Step ``number``'s form in the response's language, bound to ``values``."""
+    language = response.language
+    questionnaire = localised(published, language)
+    form_class = step_form_class(questionnaire, f"{published.content_hash}:{language}", number)
+    return form_class(**values)
 
 
-def furthest_step(published: Published, response: Response) -> int:
-    """The furthest step the prospect may open: the one after the last step completed."""
-    return min(response.step + 1, total_steps(published))
+def ignore_hidden_questions(
+    questionnaire: Questionnaire, number: int, form: StepForm, saved: Answers
+) -> set[str]:
+    """The step's questions hidden for the submitted values (their condition, maybe on this
+    same page, does not hold): their errors are dropped, since they are not asked."""
+    if is_contact_step(questionnaire, number):
+        return set()
+    current = {**saved, **answers_from_form(questionnaire, number, form)}
+    hidden = hidden_on_submit(questionnaire, number, current)
+    for question_id in hidden:
+        form[question_id].errors = []
+    return hidden
+
+
+def answers_to_save(
+    questionnaire: Questionnaire,
+    number: int,
+    form: StepForm,
+    saved: Answers,
+    hidden: set[str],
+    valid_only: bool,
+) -> dict[str, object]:
+    """The step's answers to store: hidden questions' answers removed, and so are those of
+    later questions a changed answer now hides."""
+    answers = answers_from_form(questionnaire, number, form, valid_only=valid_only)
+    answers.update({question_id: None for question_id in hidden})
+    answers.update(answers_to_clear(questionnaire, {**saved, **answers}))
+    return answers
+
+
+def furthest_step(questionnaire: Questionnaire, response: Response) -> int:
+    """The furthest step the prospect may open: the first shown one after the last step
+    completed."""
+    last = min(response.step, contact_step(questionnaire) - 1)
+    return next_step(questionnaire, response.answer_map(), last)
 
 
 def redirect_if_elsewhere(published: Published, response: Response, number: int):
     """A redirect when the step can't be shown: submitted → result; not reached yet → the
-    furthest step reached; None when the step is fine."""
+    furthest step reached; hidden by an answer (show_if) → the next shown step; None when
+    the step is fine."""
     if response.status != "in_progress":
         return redirect_to("wizard.show_result", response.questionnaire_id, response.token)
-    if number < 1 or number > furthest_step(published, response):
-        return redirect_to(
-            "wizard.show_step",
-            response.questionnaire_id,
-            response.token,
-            number=furthest_step(published, response),
-        )
-    return None
+    questionnaire = localised(published, response.language)
+    furthest = furthest_step(questionnaire, response)
+    target = number
+    if number < 1 or number > furthest:
+        target = furthest
+    target = first_shown_from(questionnaire, response.answer_map(), target)
+    if target == number:
+        return None
+    return redirect_to("wizard.show_step", response.questionnaire_id, response.token, number=target)
 
 
 def redirect_to(endpoint: str, questionnaire_id: str, token: str, **values):
@@ -262,81 +378,61 @@ def redirect_to(endpoint: str, questionnaire_id: str, token: str, **values):
     )
 
 
-@dataclass
-class FieldView:
-    """What the input macros need to render one field (WTForms validates, Jinja renders)."""
-
-    field: object
-    kind: str  # "choice" (radio), "multiple" (checkboxes) or "input"
-    label: str
-    required: bool
-    help: str | None = None
-    choices: list[tuple[str, str]] = field(default_factory=list)
-    input_type: str = "text"
-    autocomplete: str | None = None
-    inputmode: str | None = None
-    placeholder: str | None = None
-
-
-def describe_fields(published: Published, number: int, form: StepForm) -> list[FieldView]:
-    """The step's fields in order, with what the template needs to render each."""
-    questionnaire = published.questionnaire
+def describe_page(
+    questionnaire: Questionnaire, number: int, form: StepForm, answers: Answers, language: str
+) -> list[FieldView]:
+    """The fields to render on step ``number``: the contact fields, or the questions shown
+    (or that may be shown once this page is answered)."""
     if is_contact_step(questionnaire, number):
-        views = []
-        for contact_field in questionnaire.contact.fields:
-            input_type, autocomplete, _ = CONTACT_INPUTS[contact_field.name]
-            views.append(
-                FieldView(
-                    form[contact_field.name],
-                    "input",
-                    contact_field.label,
-                    contact_field.required,
-                    input_type=input_type,
-                    autocomplete=autocomplete,
-                )
-            )
-        return views
-    return [describe_question(q, form[q.id]) for q in questionnaire.steps[number - 1].questions]
+        return describe_contact_fields(questionnaire, form)
+    questions = questions_on_page(questionnaire, number, answers)
+    return describe_questions(questions, form, language)
 
 
-def describe_question(question, bound) -> FieldView:
-    view = FieldView(bound, "input", question.label, question.required, help=question.help)
-    view.placeholder = question.placeholder
-    if question.type in ("single", "yes_no"):
-        view.kind = "choice"
-        view.choices = (
-            YES_NO if question.type == "yes_no" else [(c.value, c.label) for c in question.choices]
-        )
-    elif question.type == "multiple":
-        view.kind = "multiple"
-        view.choices = [(c.value, c.label) for c in question.choices]
-    elif question.type == "number":
-        view.input_type, view.inputmode = "text", "decimal"
-    elif question.type == "email":
-        view.input_type, view.autocomplete = "email", "email"
-    elif question.type == "phone":
-        view.input_type, view.autocomplete = "tel", "tel"
-    return view
+def reveals_on_page(questionnaire: Questionnaire, number: int) -> bool:
+    """Whether a question of this step has a condition on another question of the step
+    (the page then re-renders its fields as answers change)."""
+    if is_contact_step(questionnaire, number):
+        return False
+    ids = {q.id for q in questionnaire.steps[number - 1].questions}
+    return any(
+        q.show_if is not None and ids & set(q.show_if.questions_named())
+        for q in questionnaire.steps[number - 1].questions
+    )
 
 
 def render_step(
-    published: Published, response: Response, number: int, form: StepForm, expired: bool = False
+    published: Published,
+    response: Response,
+    number: int,
+    form: StepForm,
+    expired: bool = False,
+    **extra: object,
 ) -> str:
-    questionnaire = published.questionnaire
+    """The step page: its shown fields with the form's values and errors, the progress over
+    the steps that will be shown, and the live diagnostic of the saved answers."""
+    questionnaire = localised(published, response.language)
     contact = is_contact_step(questionnaire, number)
     step = None if contact else questionnaire.steps[number - 1]
+    saved = response.answer_map()
+    answers = {**saved, **answers_from_form(questionnaire, number, form)}
+    position, total = progress(questionnaire, answers, number)
     return render_template(
         "wizard/step.html",
         questionnaire=questionnaire,
         token=response.token,
         number=number,
-        total=total_steps(published),
+        position=position,
+        total=total,
         title=questionnaire.contact.title if contact else step.title,
         intro=questionnaire.contact.intro if contact else step.intro,
         contact=contact,
         form=form,
-        fields=describe_fields(published, number, form),
+        fields=describe_page(questionnaire, number, form, answers, response.language),
+        reveals=reveals_on_page(questionnaire, number),
+        previous=previous_step(questionnaire, answers, number) if number > 1 else None,
         form_token=sign_form_token(response.token, number),
         expired=expired,
-        diagnostic=diagnose(questionnaire, response.answer_map()),
+        **extra,
+        diagnostic=diagnose(questionnaire, saved),
     )
