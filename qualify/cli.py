@@ -11,7 +11,9 @@ from flask import Flask
 from flask.cli import FlaskGroup
 
 from .cli_cases import schema, test_cases
+from .cli_quarantine import quarantine
 from .cli_questionnaires import validate
+from .cli_responses import dropoff, purge
 from .cli_scoring import score
 from .cli_setup import init, reps, run
 from .cli_versions import publish, rescore
@@ -45,6 +47,9 @@ main.add_command(rescore)
 main.add_command(validate)
 main.add_command(worker)
 main.add_command(deliveries)
+main.add_command(quarantine)
+main.add_command(purge)
+main.add_command(dropoff)
 
 if __name__ == "__main__":
     main()

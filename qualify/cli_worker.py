@@ -60,7 +60,7 @@ def deliveries(state: str | None, limit: int) -> None:
             else f"next {d.next_attempt_at:%Y-%m-%d %H:%M}"
         )
         click.echo(
-            f"{d.id:>5}  {d.kind:<7}  {d.state:<7}  {d.attempts:>5}  {d.lead_id:>5}  {d.recipient} ({when} UTC)"
+            f"{d.id:>5}  {d.kind:<7}  {d.state:<7}  {d.attempts:>5}  {d.lead_id or '-':>5}  {d.recipient} ({when} UTC)"
         )
         if d.last_error:
             style = "red" if d.state == "failed" else "yellow"

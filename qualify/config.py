@@ -46,6 +46,16 @@ def defaults(instance_path: str) -> dict:
         "EMBED_ALLOWED_ORIGINS": [],  # may frame every questionnaire, besides its allowed_origins
         "EMBED_DEMO": False,  # serve the embed demo page /embed/demo (always in debug mode)
         "QUESTIONNAIRES_RELOAD_SECONDS": 1.0,  # look for changed YAML files at most this often
+        # Bots and abuse (qualify.ratelimit, qualify.core.abuse):
+        "PROXY_HOPS": 0,  # trusted proxies in front (X-Forwarded-For read only then): 0 or 1
+        "RATE_LIMIT_STORAGE_URL": None,  # None: redis when QUEUE_URL is redis://, else memory
+        "RATE_LIMIT_ENABLED": True,  # False only for benchmarks
+        "RATE_LIMIT_START": "20 per minute; 200 per hour",  # Start posts per client address
+        "RATE_LIMIT_STEPS": "60 per minute; 600 per hour",  # step posts per client address
+        "RATE_LIMIT_LIVE": "240 per minute",  # live-panel posts per client address
+        "WIZARD_MIN_SECONDS": 8.0,  # a submission sooner than this after Start is quarantined
+        # Save and resume: partial responses (and their resume links) last this many days.
+        "PARTIAL_RESPONSE_DAYS": 30,
     }
 
 

@@ -81,6 +81,8 @@ class Response(Base):
     # The language the prospect reads the questionnaire in, kept for the whole response.
     language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     consent: Mapped[bool] = mapped_column(default=False)
+    # Why the response looks automated (honeypot filled...): submitted into quarantine.
+    suspicion: Mapped[str | None] = mapped_column(Text)
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -162,8 +164,12 @@ class Delivery(Base):
     __tablename__ = "deliveries"
     __table_args__ = (Index("ix_deliveries_state_next", "state", "next_attempt_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))  # "report" or "dossier"
-    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "report", "dossier" or "resume"
+    # None for a resume link: it is sent before any lead exists, for ``response_id``.
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id"), index=True)
+    response_id: Mapped[int | None] = mapped_column(
+        ForeignKey("responses.id", name="fk_deliveries_response_id"), index=True
+    )
     snapshot_id: Mapped[int | None] = mapped_column(ForeignKey("score_snapshots.id"))
     recipient: Mapped[str] = mapped_column(String(254))
     message_id: Mapped[str] = mapped_column(String(254), unique=True)
@@ -174,7 +180,7 @@ class Delivery(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
 
-    lead: Mapped[Lead] = relationship()
+    lead: Mapped[Lead | None] = relationship()
 
 
 class QuestionnaireSource(Base):

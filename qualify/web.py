@@ -6,6 +6,7 @@ from flask import Flask, send_from_directory
 
 
 def init_app(app: Flask) -> None:
+    from . import ratelimit
     from .embed import bp as embed_bp
     from .embed.framing import NO_FRAMING, check_origins
     from .reps import bp as reps_bp
@@ -15,6 +16,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(wizard_bp)
     app.register_blueprint(reps_bp)
     app.register_blueprint(embed_bp)
+    ratelimit.init_app(app)  # wraps the wizard's post views: after their registration
 
     @app.get("/static/<path:filename>")
     def static(filename: str):

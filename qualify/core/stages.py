@@ -22,9 +22,14 @@ STAGES = (
     "accepted",
     "rejected",
     "disqualified",
+    "quarantined",
 )
 #: Stages in which a lead is still open: a new response from the same person merges into it.
+#: Not ``quarantined``: a bot using someone's address must not swallow their real responses.
 OPEN_STAGES = ("lead", "mql", "sql_review", "sql", "routed", "contacted")
+#: A suspicious submission (honeypot, too fast) waits here for review: never scored into a
+#: stage, routed or emailed until ``qualify quarantine release`` re-qualifies it.
+QUARANTINED = "quarantined"
 
 #: More unchecked boxes than this and an SQL candidate stays MQL (nurture).
 MAX_UNCHECKED = 2

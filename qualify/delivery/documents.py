@@ -29,6 +29,10 @@ class DeliveryError(Exception):
 
 def build_message(app: Flask, session: Session, delivery: Delivery) -> Message:
     """The email ``delivery`` sends, with its freshly rendered PDF attached."""
+    if delivery.kind == "resume":  # no lead nor PDF: a link to a partial response
+        from .resume_mail import build_resume_message
+
+        return build_resume_message(app, session, delivery)
     lead = session.get(Lead, delivery.lead_id)
     if lead is None:
         raise DeliveryError(f"lead {delivery.lead_id} no longer exists")

@@ -26,4 +26,12 @@ def register(app: Flask, huey: Huey) -> SimpleNamespace:
         """Re-queue pending deliveries whose task was lost and ``sending`` ones whose worker died."""
         sweep_deliveries(app, deliver)
 
-    return SimpleNamespace(deliver=deliver, sweep=sweep)
+    # Daily: partial responses older than PARTIAL_RESPONSE_DAYS go (save and resume).
+    @huey.periodic_task(crontab(minute="23", hour="3"))
+    def purge() -> None:
+        """Delete partial responses kept longer than ``PARTIAL_RESPONSE_DAYS``."""
+        from ..services.resume import purge_expired
+
+        purge_expired(app)
+
+    return SimpleNamespace(deliver=deliver, sweep=sweep, purge=purge)

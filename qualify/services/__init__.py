@@ -18,6 +18,8 @@ class Settings:
     business_timezone: str = "Europe/Paris"
     business_hours: tuple[int, int] = (9, 18)
     mail_domain: str = "qualify.localhost"
+    # A submission sooner than this after Start is quarantined (0: no minimum).
+    min_seconds_to_submit: float = 0.0
 
     @classmethod
     def from_config(cls, config: Mapping) -> Settings:
@@ -31,4 +33,5 @@ class Settings:
             business_timezone=config["BUSINESS_TIMEZONE"],
             business_hours=tuple(config["BUSINESS_HOURS"]),
             mail_domain=domain,
+            min_seconds_to_submit=float(config.get("WIZARD_MIN_SECONDS") or 0),
         )

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..core.emails import email_domain, is_business_email, normalise_email
 from ..core.scoring import routing_values, score_answers
-from ..core.stages import OPEN_STAGES, Decision, LeadFacts, decide_stage
+from ..core.stages import OPEN_STAGES, QUARANTINED, Decision, LeadFacts, decide_stage
 from ..models import Assignment, Delivery, Lead, Response, ScoreSnapshot, StageEvent
 from . import Settings
 from .routing import route_lead
@@ -226,8 +226,9 @@ def rescore_lead(
 
 
 def move_to_decision(session: Session, lead: Lead, target: str, why: str, now, actor: str) -> None:
-    """Move an unowned lead to the stage scoring decided; sales-held leads stay put."""
-    if lead.stage in SALES_STAGES or lead.stage == target:
+    """Move an unowned lead to the stage scoring decided; sales-held leads stay put, and so
+    do quarantined ones (only a release takes them out)."""
+    if lead.stage in SALES_STAGES or lead.stage in (target, QUARANTINED):
         return
     if lead.stage == "lead" and target in ("sql", "sql_review"):
         # Pass through MQL so that KPIs (MQL → SQL conversion) see every stage reached.

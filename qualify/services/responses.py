@@ -6,13 +6,16 @@ import secrets
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..core.abuse import suspicion_reasons
 from ..core.answers import hidden_key
 from ..models import Answer, Response, utcnow
 from . import Settings
 from .leads import SubmitResult, qualify_response
+from .quarantine import quarantine_response, split_reasons
 
 
 class ResponseClosedError(Exception):
@@ -67,9 +70,14 @@ def save_answers(
     answers: Mapping[str, object],
     step: int | None = None,
     consent: bool | None = None,
+    _retry: bool = True,
 ) -> Response:
     """Store answers (None or empty removes one), the furthest step reached and, on the
-    contact step, the prospect's consent; commit."""
+    contact step, the prospect's consent; commit.
+
+    Two tabs (or a double click) may save the same response at once: the furthest step only
+    grows, in SQL, and an answer the other request inserted first is updated instead.
+    """
     response = get_response(session, token)
     if response.status != "in_progress":
         raise ResponseClosedError(token)
@@ -83,12 +91,19 @@ def save_answers(
                 existing[question_id].value = value
         elif not empty:
             response.answers.append(Answer(question_id=question_id, value=value))
-    if step is not None:
-        response.step = max(response.step, step)
+    if step is not None and step > response.step:
+        # In SQL, so that a concurrent save of a further step is never undone.
+        response.step = case((Response.step < step, step), else_=Response.step)
     if consent is not None:
         response.consent = consent
     response.updated_at = utcnow()
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:  # the same new answer, inserted by a concurrent save of this step
+        session.rollback()
+        if not _retry:
+            raise
+        return save_answers(session, token, answers, step, consent, _retry=False)
     return response
 
 
@@ -101,6 +116,9 @@ def submit_response(
     now: datetime | None = None,
 ) -> SubmitResult:
     """Submit a response: qualify it into a lead (new or merged), commit, then enqueue emails.
+
+    A suspicious response (flagged while filled in, or submitted sooner than
+    ``settings.min_seconds_to_submit`` after Start) becomes a ``quarantined`` lead instead.
 
     Submitting twice (double click, two tabs, a replayed POST) returns the first result and
     creates nothing: the response is claimed with an atomic compare-and-set before anything
@@ -123,7 +141,14 @@ def submit_response(
     try:
         response = get_response(session, token)
         session.refresh(response)
-        outcome = qualify_response(session, response, published, settings, now)
+        elapsed = (now - response.created_at).total_seconds()
+        reasons = suspicion_reasons(
+            split_reasons(response.suspicion), elapsed, settings.min_seconds_to_submit
+        )
+        if reasons:
+            outcome = quarantine_response(session, response, published, reasons, now)
+        else:
+            outcome = qualify_response(session, response, published, settings, now)
         session.commit()
     except BaseException:
         session.rollback()

@@ -39,6 +39,7 @@ from .forms import (
     is_contact_step,
     step_form_class,
 )
+from .honeypot import note_honeypot
 from .steps import (
     answers_to_clear,
     contact_step,
@@ -129,6 +130,7 @@ def start(questionnaire_id: str):
         read_hidden_fields(questionnaire, request.form),
         language=choose_language(questionnaire, request.form),
     )
+    note_honeypot(db_session(), response, request.form)
     return redirect_to("wizard.show_step", questionnaire.id, response.token, number=1)
 
 
@@ -162,11 +164,16 @@ def post_step(questionnaire_id: str, token: str, number: int):
         return detour
     questionnaire = localised(published, response.language)
     form = form_for(published, response, number, formdata=request.form)
+    note_honeypot(db_session(), response, request.form)
     if read_form_token(request.form.get("form_token"), token) != number:
         return render_step(published, response, number, form, expired=True), 400
     form.validate()
     saved = response.answer_map()
     hidden = ignore_hidden_questions(questionnaire, number, form, saved)
+    if request.form.get("action") == "later":  # "Email me a link" (save and resume)
+        from .resume import save_for_later  # the resume routes import this module
+
+        return save_for_later(published, response, number, form, questionnaire)
     if request.form.get("action") == "back":
         answers = answers_to_save(questionnaire, number, form, saved, hidden, valid_only=True)
         save_answers(db_session(), token, answers)
