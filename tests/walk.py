@@ -51,16 +51,20 @@ def http_sender(base_url: str) -> Send:
 
 
 def complete(send: Send, questionnaire, answers: dict, contact: dict, **hidden) -> Reply:
-    """Start, answer every step, give the contact details; return the result page."""
+    """Start (``hidden`` as the landing page's fields, ``lang`` too), answer each step the
+    wizard leads to (a step hidden by ``show_if`` is skipped by the wizard itself), give
+    the contact details; return the result page."""
     qid = questionnaire.id
     started = send("POST", f"/q/{qid}/start", hidden)
     assert started.status == 303, started
     token = re.search(r"/r/([^/]+)/1$", started.location).group(1)
     steps = [[q.id for q in step.questions] for step in questionnaire.steps]
-    for number, ids in enumerate(steps, 1):
-        values = {qid_: answers[qid_] for qid_ in ids if qid_ in answers}
+    number = 1
+    while number <= len(steps):
+        values = {qid_: answers[qid_] for qid_ in steps[number - 1] if qid_ in answers}
         moved = post_step(send, f"/q/{qid}/r/{token}/{number}", values)
         assert moved.status == 303, (number, moved.text[:2000])
+        number = int(re.search(r"/(\d+)$", moved.location).group(1))
     done = post_step(send, f"/q/{qid}/r/{token}/{len(steps) + 1}", {**contact, "consent": "y"})
     assert done.status == 303 and done.location.endswith("/result"), done.text[:2000]
     result = send("GET", done.location, None)

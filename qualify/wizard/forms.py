@@ -224,15 +224,14 @@ def make_question_field(question: Question):
 
 
 def _range_message(question: Question) -> str:
-    if question.min is not None and question.max is not None:
-        return _(
-            "Please enter a number between %(min)s and %(max)s.",
-            min=f"{question.min:g}",
-            max=f"{question.max:g}",
-        )
-    if question.min is not None:
-        return _("Please enter a number of at least %(min)s.", min=f"{question.min:g}")
-    return _("Please enter a number of at most %(max)s.", max=f"{question.max:g}")
+    # bounds as the prospect would type them: 1000, not 1000.0
+    low = "" if question.min is None else format(question.min, "g")
+    high = "" if question.max is None else format(question.max, "g")
+    if low and high:
+        return _("Please enter a number between %(min)s and %(max)s.", min=low, max=high)
+    if low:
+        return _("Please enter a number of at least %(min)s.", min=low)
+    return _("Please enter a number of at most %(max)s.", max=high)
 
 
 def make_contact_field(field: ContactField):
