@@ -4,6 +4,7 @@ file changes (so a marketer's edit takes effect without a restart)."""
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,15 +35,26 @@ class QuestionnaireRegistry:
         self._by_id: dict[str, Published] = {}
         self._files: dict[Path, int] = {}
         self._scanned_at: float | None = None
+        self._scan_lock = threading.Lock()
         self.errors: dict[Path, QuestionnaireError] = {}
+
+    def _scanned_recently(self) -> bool:
+        at = self._scanned_at
+        return at is not None and time.monotonic() - at < self.reload_seconds
 
     def _scan(self) -> None:
         # Globbing and stat-ing the folder on every request costs more than rendering a
         # step: look at most once per reload_seconds (an edit shows within that delay).
-        now = time.monotonic()
-        if self._scanned_at is not None and now - self._scanned_at < self.reload_seconds:
+        if self._scanned_recently():
             return
-        self._scanned_at = now
+        # One thread scans while the others wait: marking the scan done before it finished
+        # let a second worker thread see no questionnaire at all.
+        with self._scan_lock:
+            if not self._scanned_recently():
+                self._load_changed_files()
+                self._scanned_at = time.monotonic()
+
+    def _load_changed_files(self) -> None:
         files = {
             p: p.stat().st_mtime_ns
             for p in sorted(self.directory.glob("*.y*ml"))
