@@ -23,7 +23,9 @@ def worker(workers: int) -> None:
     """Run the queue worker: render and send emails, retry, sweep every minute."""
     from huey.consumer import Consumer
 
-    from .reports import get_renderer
+    from .delivery.deliveries import sweep_deliveries
+    from .delivery.queue import get_tasks
+    from .reports import get_render_pool
 
     app = current_app._get_current_object()
     if app.config["QUEUE_URL"] == "immediate":
@@ -34,9 +36,22 @@ def worker(workers: int) -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    get_renderer(app)  # import WeasyPrint and load fonts once, before the first job
-    click.echo(f"qualify worker: {workers} threads on {app.config['QUEUE_URL']}")
-    Consumer(get_huey(app), workers=workers, worker_type="thread", periodic=True).run()
+    # One render process per thread, started now: each imports WeasyPrint and loads its fonts
+    # once, renders one document at a time, and is bounded in time and memory.
+    pool = get_render_pool(app, size=workers)
+    pool.start()
+    # Take back at once what a killed worker left (its lease ran out), rather than at the
+    # first periodic sweep up to a minute from now.
+    swept = sweep_deliveries(app, get_tasks(app).deliver)
+    click.echo(
+        f"qualify worker: {workers} threads, {pool.size} render processes"
+        f" ({pool.limits.seconds:g} s, {pool.limits.memory_mb} MB each) on"
+        f" {app.config['QUEUE_URL']}; {len(swept)} deliveries re-queued"
+    )
+    try:
+        Consumer(get_huey(app), workers=workers, worker_type="thread", periodic=True).run()
+    finally:
+        pool.close()
 
 
 @click.command()
@@ -54,11 +69,13 @@ def deliveries(state: str | None, limit: int) -> None:
         f"{'id':>5}  {'kind':<7}  {'state':<7}  {'tries':>5}  {'lead':>5}  recipient / last error"
     )
     for d in rows:
-        when = (
-            f"sent {d.sent_at:%Y-%m-%d %H:%M}"
-            if d.sent_at
-            else f"next {d.next_attempt_at:%Y-%m-%d %H:%M}"
-        )
+        if d.state == "sending":
+            doing = f"handing over since {d.sent_at:%H:%M:%S}, " if d.sent_at else ""
+            when = f"{doing}lease until {d.next_attempt_at:%Y-%m-%d %H:%M:%S}"
+        elif d.sent_at:
+            when = f"sent {d.sent_at:%Y-%m-%d %H:%M}"
+        else:
+            when = f"next {d.next_attempt_at:%Y-%m-%d %H:%M}"
         click.echo(
             f"{d.id:>5}  {d.kind:<7}  {d.state:<7}  {d.attempts:>5}  {d.lead_id or '-':>5}  {d.recipient} ({when} UTC)"
         )

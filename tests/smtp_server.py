@@ -48,6 +48,14 @@ class RecordingHandler:
     temporary_failures: int = 0  # answer 451 to DATA this many times, then accept
     refused: set[str] = field(default_factory=set)  # answer 550 to RCPT TO for these
     hang_up_after_accept: bool = False  # 250 to DATA, then drop the connection
+    # Hold the next ``hold_data`` messages once their data has arrived, before answering,
+    # until ``release`` is set; ``holding`` is set while one is held. A held message whose
+    # client hung up meanwhile is kept when ``keep_when_client_left`` (like a server that
+    # commits before it answers), else dropped (it never answered, so never took it on).
+    hold_data: int = 0
+    keep_when_client_left: bool = False
+    holding: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -57,6 +65,18 @@ class RecordingHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.hold_data > 0:
+            self.hold_data -= 1
+            if self.keep_when_client_left:
+                self._store(envelope)  # committed before answering, whatever happens next
+            self.holding.set()
+            while not self.release.is_set():  # cancelled if the client's connection is lost
+                await asyncio.sleep(0.05)
+            self.holding.clear()
+            if self.keep_when_client_left:
+                return "250 2.0.0 Message accepted"
+            if server.transport is None or server.transport.is_closing():
+                return "451 4.4.2 Client gone before the answer"
         with self.lock:
             if self.temporary_failures > 0:
                 self.temporary_failures -= 1
@@ -68,6 +88,12 @@ class RecordingHandler:
             # Runs after the 250 is written: the client's QUIT then meets a closed socket.
             asyncio.get_running_loop().call_soon(server.transport.close)
         return "250 2.0.0 Message accepted"
+
+    def _store(self, envelope) -> None:
+        with self.lock:
+            self.received.append(
+                Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content))
+            )
 
 
 class SmtpServer:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import email
 import io
+import re
+import shutil
 import smtplib
 from datetime import timedelta
 from email import policy
@@ -26,12 +28,15 @@ from qualify.delivery.mailer import (
     BadHeaderError,
     classify_send_error,
     clean_header_text,
+    compose,
     make_filename,
 )
 from qualify.models import Delivery, utcnow
 from qualify.services import Settings
 from qualify.services.responses import save_answers, start_response, submit_response
 from qualify.services.routing import load_reps
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def submit(app, session, published, values, enqueue=None) -> list[int]:
@@ -304,3 +309,201 @@ def test_compose_sets_the_stable_message_id(app):
     assert parsed["Message-ID"] == "<abc.report@q.example>"
     assert parsed["Subject"] == "Votre rapport de maturité des données clients"
     assert next(parsed.iter_attachments()).get_filename() == "rapport-BigCo.pdf"
+
+
+# -- a render over its bounds fails its delivery, not the worker -----------------------------
+
+
+class TestRenderBounds:
+    @pytest.fixture
+    def app_config(self, app_config, tmp_path):
+        """Report templates that loop forever, and a 2-second render bound."""
+        templates = tmp_path / "templates"
+        shutil.copytree(ROOT / "report_templates", templates)
+        report = templates / "report.html"
+        report.write_text("{% for i in range(10**12) %}{% endfor %}" + report.read_text())
+        return {**app_config, "REPORT_TEMPLATES_DIR": str(templates), "RENDER_TIMEOUT_SECONDS": 2}
+
+    def test_a_render_over_its_time_bound_fails_the_delivery_with_a_clear_reason(
+        self, app, session, published, runner
+    ):
+        ids = submit(app, session, published, {**POOR_FIT_ANSWERS, **contact()})
+        (delivery,) = deliveries(session)
+        assert (delivery.id, delivery.state, delivery.attempts) == (ids[0], "failed", 1)
+        assert delivery.last_error == "render stopped: report took longer than 2 s"
+        assert outbox_messages(app) == {}
+        output = runner.invoke(args=["deliveries", "--state", "failed"]).output
+        assert "report took longer than 2 s" in output
+
+
+# -- what the emails say, in which language, with which headers -------------------------------
+
+
+def parsed(message) -> tuple[bytes, email.message.EmailMessage]:
+    raw = message.as_bytes()
+    return raw, email.message_from_bytes(raw, policy=policy.default)
+
+
+def raw_headers(raw: bytes) -> bytes:
+    """The message's own header block, as sent."""
+    return re.split(rb"\r?\n\r?\n", raw, maxsplit=1)[0]
+
+
+def a_lead(**fields) -> SimpleNamespace:
+    values = {
+        "name": "Claire Dupont",
+        "first_name": "Claire",
+        "company": "BigCo",
+        "email": "c@b.example",
+        "phone": "",
+        "language": "en",
+        **fields,
+    }
+    return SimpleNamespace(**values)
+
+
+def a_delivery(kind="report", recipient="c@b.example") -> SimpleNamespace:
+    return SimpleNamespace(id=7, kind=kind, recipient=recipient, message_id=f"<x.{kind}@q.example>")
+
+
+@pytest.mark.parametrize(
+    "name, company",
+    [
+        ("佐藤 陽菜", "株式会社データ"),
+        ("فاطمة الزهراء", "شركة البيانات"),
+        ("Zoë Ærø", "Société Générale"),
+    ],
+)
+def test_unicode_names_and_subjects_are_rfc2047_encoded_and_decode_back_exactly(app, name, company):
+    lead = a_lead(name=name, first_name=name.split()[0], company=company)
+    with app.app_context():
+        raw, message = parsed(
+            compose(
+                a_delivery("dossier", "rep@acme.example"),
+                lead,
+                b"%PDF",
+                why=[],
+                sla_due_at=None,
+                rep_name=name,
+            )
+        )
+    assert raw_headers(raw).isascii(), "raw non-ASCII in a header"
+    assert message["Subject"] == f"SQL: {company} — {name} (due no SLA)"
+    assert message["To"].addresses[0].display_name == name
+    (attachment,) = message.iter_attachments()
+    assert attachment.get_filename() == make_filename("dossier", company)[0]
+
+
+def test_attachment_names_carry_the_company_in_rfc2231_with_an_ascii_fallback(app):
+    with app.app_context():
+        raw, message = parsed(compose(a_delivery(), a_lead(company="Société Générale"), b"%PDF"))
+    (attachment,) = message.iter_attachments()
+    assert attachment.get_filename() == "report-Société-Générale.pdf"
+    assert b"filename*=utf-8''report-Soci%C3%A9t%C3%A9-G%C3%A9n%C3%A9rale.pdf" in raw
+    assert attachment.get_param("name") == "report-Societe-Generale.pdf"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "=?utf-8?q?x=0D=0ABcc:_a@b?=",
+        "=?utf-8?b?eA0KQmNjOiBhQGI=?=",  # the same, base64
+        "=?iso-8859-1?q?X=0AReply-To:_evil@x.example?=",
+        "ACME\r\nBcc: evil@x.example",
+    ],
+)
+def test_no_header_can_be_added_through_an_encoded_word_or_a_line_break(app, typed):
+    lead = a_lead(name=typed, first_name=typed, company=typed)
+    dossier_facts = {"why": [], "sla_due_at": None, "rep_name": typed}
+    for delivery, facts in (
+        (a_delivery(), {}),
+        (a_delivery("dossier", "r@a.example"), dossier_facts),
+    ):
+        with app.app_context():
+            raw, message = parsed(compose(delivery, lead, b"%PDF", **facts))
+        assert message["Bcc"] is None and message["Reply-To"] is None
+        assert [a.addr_spec for a in message["To"].addresses] == [delivery.recipient]
+        # No header decodes to a line break: the encoded word was defused before encoding.
+        for header, value in message.items():
+            assert "\n" not in str(value) and "\r" not in str(value), header
+        head = raw_headers(raw)
+        assert b"=?utf-8?q?x=0D=0A" not in head and b"=?utf-8?b?eA0KQmNjOiBhQGI" not in head
+
+
+def test_the_report_email_speaks_the_questionnaire_language_in_both_parts(app):
+    with app.app_context():
+        _, french = parsed(compose(a_delivery(), a_lead(language="fr"), b"%PDF"))
+        _, english = parsed(compose(a_delivery(), a_lead(language="en"), b"%PDF"))
+    assert french["Subject"] == "Votre rapport de maturité des données clients"
+    assert "Bonjour Claire" in french.get_body(("plain",)).get_content()
+    html = french.get_body(("html",)).get_content()
+    assert "Bonjour" in html and 'lang="fr"' in html
+    assert "Hello Claire" in english.get_body(("plain",)).get_content()
+    assert 'lang="en"' in english.get_body(("html",)).get_content()
+
+
+def test_an_internationalised_domain_is_sent_as_punycode(app):
+    with app.app_context():
+        message = compose(a_delivery(recipient=" Claire@Bücher.example "), a_lead(), b"%PDF")
+        _, parsed_message = parsed(message)
+        assert {address for _, address in message.send_to} == {"Claire@xn--bcher-kva.example"}
+    assert parsed_message["To"].addresses[0].addr_spec == "Claire@xn--bcher-kva.example"
+
+
+@pytest.mark.parametrize("address", ["jörg@bigco.example", "claire@bigco", '"a b"@bigco.example'])
+def test_an_address_the_mail_path_cannot_send_to_fails_for_good(app, session, published, address):
+    ids = submit(app, session, published, {**POOR_FIT_ANSWERS, **contact()}, enqueue=lambda _: None)
+    session.get(Delivery, ids[0]).recipient = address
+    session.commit()
+    attempt_delivery(app, ids[0])
+    (delivery,) = deliveries(session)
+    assert (delivery.state, delivery.attempts) == ("failed", 1)
+    assert "refused recipient" in delivery.last_error
+    assert outbox_messages(app) == {}
+
+
+# -- the rep's dossier links to the lead ------------------------------------------------------
+
+
+def test_the_dossier_email_and_pdf_carry_the_signed_rep_links(app, session, published):
+    from qualify.reps.links import read_lead_token
+
+    submit(app, session, published, {**HOT_ANSWERS, **contact()})
+    dossier = next(m for name, m in outbox_messages(app).items() if name.endswith("dossier.eml"))
+    text = dossier.get_body(("plain",)).get_content()
+    html = dossier.get_body(("html",)).get_content()
+    urls = re.findall(r"http://localhost/rep/leads/[\w.\-]+", text)
+    assert urls and all(url in html for url in urls)
+    lead_id = deliveries(session)[1].lead_id
+    assert {read_lead_token(app, url.rsplit("/", 1)[1]) for url in urls} == {lead_id}
+    assert "Log first contact" in text and "Give feedback" in text
+    assert "Log first contact" in pdf_text(dossier)
+    (attachment,) = dossier.iter_attachments()
+    reader = PdfReader(io.BytesIO(attachment.get_content()))
+    links = {
+        annot.get_object()["/A"]["/URI"]
+        for page in reader.pages
+        for annot in page.get("/Annots") or ()
+        if "/A" in annot.get_object()
+    }
+    assert any(link.startswith("http://localhost/rep/leads/") for link in links)
+
+
+# -- an outbox copy already written is not written again ---------------------------------------
+
+
+def test_a_worker_killed_after_writing_the_outbox_copy_does_not_write_a_second(
+    app, session, published
+):
+    ids = submit(app, session, published, {**POOR_FIT_ANSWERS, **contact()})
+    (first,) = outbox_messages(app)
+    delivery = session.get(Delivery, ids[0])
+    # As a worker killed after the .eml was written and before "sent" was recorded leaves it.
+    delivery.state, delivery.sent_at = "sending", utcnow()
+    delivery.next_attempt_at = utcnow() - timedelta(seconds=1)
+    session.commit()
+    assert sweep_deliveries(app, enqueue_delivery(app)) == ids
+    (delivery,) = deliveries(session)
+    assert (delivery.state, delivery.attempts) == ("sent", 2)
+    assert list(outbox_messages(app)) == [first]
+    assert "handing over" not in (delivery.last_error or "")

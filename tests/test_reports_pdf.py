@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import subprocess
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +20,7 @@ from qualify.core.scoring import describe_answer, score_answers
 from qualify.core.stages import LeadFacts, decide_stage
 from qualify.models import Assignment, Lead, Rep, StageEvent
 from qualify.reports.context import dossier_context, report_context
+from qualify.reports.pool import RenderLimitError, RenderLimits, RenderPool
 from qualify.reports.render import AssetFetcher, AssetRefusedError, PdfRenderer, pdf_options
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +55,9 @@ class Prospect:
 
 
 CLAIRE = Prospect()
+JAPANESE_ARABIC = Prospect(
+    first_name="陽菜", last_name="佐藤", company="株式会社データ شركة البيانات"
+)
 
 
 @pytest.fixture(scope="module")
@@ -352,3 +357,79 @@ def test_an_app_has_one_renderer_built_on_first_use(tmp_path):
     assert isinstance(first, PdfRenderer)
     assert get_renderer(app) is first
     assert first.font_config is get_renderer(app).font_config
+
+
+# -- each render is bounded in time and memory --
+
+
+def bounded_pool(tmp_path, prefix: str, seconds: float = 3, memory_mb: int = 1024) -> RenderPool:
+    """A render pool over a copy of the templates whose report starts with ``prefix``."""
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    report = templates / "report.html"
+    report.write_text(prefix + report.read_text(encoding="utf-8"), encoding="utf-8")
+    return RenderPool(templates, limits=RenderLimits(seconds=seconds, memory_mb=memory_mb))
+
+
+def report_context_for(questionnaire) -> dict:
+    return report_context(questionnaire, make_lead(), HOT, {})
+
+
+def test_a_render_that_loops_is_stopped_at_its_time_bound(tmp_path, questionnaire):
+    pool = bounded_pool(tmp_path, "{% for i in range(10**12) %}{% endfor %}", seconds=2)
+    try:
+        with pytest.raises(RenderLimitError, match="report took longer than 2 s"):
+            pool.render("report", report_context_for(questionnaire))
+        # The stuck process was replaced: the next document renders.
+        pdf = pool.render("dossier", dossier_context(questionnaire, make_lead(), HOT, {}))
+        assert pdf.startswith(b"%PDF")
+    finally:
+        pool.close()
+
+
+def test_a_render_that_needs_too_much_memory_is_stopped_at_its_memory_bound(
+    tmp_path, questionnaire
+):
+    # 3 GB of text: far above the 1024 MB bound, well within this machine without it.
+    pool = bounded_pool(tmp_path, '{{ ("x" * 3 * 2**30)|length }}', memory_mb=1024)
+    try:
+        with pytest.raises(RenderLimitError, match="1024 MB"):
+            pool.render("report", report_context_for(questionnaire))
+        pdf = pool.render("dossier", dossier_context(questionnaire, make_lead(), HOT, {}))
+        assert pdf.startswith(b"%PDF")
+    finally:
+        pool.close()
+
+
+def test_a_bounded_render_reads_back_like_an_unbounded_one(questionnaire):
+    pool = RenderPool(TEMPLATES)
+    try:
+        context = report_context(questionnaire, make_lead(JAPANESE_ARABIC), HOT, {})
+        reader = PdfReader(io.BytesIO(pool.render("report", context)))
+    finally:
+        pool.close()
+    assert_says(reader, JAPANESE_ARABIC.company)
+
+
+@pytest.mark.skipif(
+    not (has_font_for("ja") and has_font_for("ar")),
+    reason="fonts-noto-cjk / fonts-noto-core missing",
+)
+def test_japanese_and_arabic_company_names_round_trip_in_report_and_dossier(
+    renderer, questionnaire
+):
+    for reader in (
+        render_report(renderer, questionnaire, JAPANESE_ARABIC),
+        render_dossier(renderer, questionnaire, JAPANESE_ARABIC),
+    ):
+        assert_says(reader, "陽菜 佐藤", "株式会社データ", "شركة البيانات")
+
+
+def test_prospect_typed_text_takes_its_own_direction(renderer, questionnaire):
+    """Names and companies carry dir="auto": an Arabic one is laid out right to left."""
+    lead = make_lead(JAPANESE_ARABIC)
+    report = renderer.render_html("report.html", report_context(questionnaire, lead, HOT, {}))
+    dossier = renderer.render_html("dossier.html", dossier_context(questionnaire, lead, HOT, {}))
+    assert re.search(r'dir="auto">\s*陽菜 佐藤', report)
+    assert re.search(r'dir="auto">\s*株式会社データ شركة البيانات', report)
+    assert re.search(r'dir="auto">\s*株式会社データ شركة البيانات', dossier)

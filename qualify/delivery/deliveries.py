@@ -1,10 +1,22 @@
 """The life of a delivery: pending → sending → sent, or back to pending with a backoff on a
-temporary error, or failed (permanent error, or too many attempts).
+temporary error, or failed (permanent error, render over its bounds, or too many attempts).
 
 The deliveries table is the source of truth; queue tasks only say "look at delivery N now".
 A claim is an atomic compare-and-set, so two tasks for the same delivery (a retry and a
 sweep, say) never send it twice. While ``sending``, ``next_attempt_at`` holds the claim's
-lease expiry: a worker killed mid-send leaves a lease the sweeper sees run out.
+lease expiry (``DELIVERY_SENDING_LEASE_SECONDS``): a worker killed mid-job leaves a lease
+the sweeper sees run out, and a starting worker sweeps at once.
+
+A worker killed mid-job, and what the next attempt knows:
+
+- killed while rendering (``sent_at`` still empty): nothing left the worker; sent again.
+- killed while handing over (``sent_at`` holds when the hand-over began, the state still
+  ``sending``): for the outbox, the ``.eml`` carrying the delivery's Message-ID either
+  exists (written atomically: it was sent, it is not written again) or it does not; for SMTP
+  nobody can know whether the server took the message before the worker died, so it is sent
+  again with the same Message-ID (mail clients merge copies with one Message-ID). That is
+  the one case that can give a second copy: the worker died, or the server hung up, between
+  the end of the DATA and the server's answer, and the server kept the message anyway.
 """
 
 from __future__ import annotations
@@ -20,13 +32,15 @@ from sqlalchemy.orm import Session
 
 from ..db import get_db
 from ..models import Delivery, utcnow
+from ..reports.pool import RenderError
 from . import mailer
 from .documents import DeliveryError, build_message
 
 log = logging.getLogger(__name__)
 
-#: How long a worker may hold a delivery in ``sending`` before the sweeper takes it back.
-SENDING_LEASE = timedelta(minutes=10)
+#: How long a worker may hold a delivery in ``sending`` (rendering, then again handing over)
+#: before the sweeper takes it back: renders are bounded (30 s) and SMTP calls time out.
+SENDING_LEASE = timedelta(minutes=3)
 #: How late a pending delivery must be before the sweeper assumes its task was lost.
 LOST_AFTER = timedelta(minutes=1)
 #: A task may run this much before its delivery is due (clocks of two machines differ).
@@ -57,7 +71,15 @@ class Outcome:
     retry_in: float | None = None
 
 
-def claim_delivery(session: Session, delivery_id: int, now: datetime) -> bool:
+def sending_lease(config) -> timedelta:
+    """The lease a claim (and a hand-over) holds: ``DELIVERY_SENDING_LEASE_SECONDS``."""
+    seconds = config.get("DELIVERY_SENDING_LEASE_SECONDS")
+    return timedelta(seconds=float(seconds)) if seconds else SENDING_LEASE
+
+
+def claim_delivery(
+    session: Session, delivery_id: int, now: datetime, lease: timedelta = SENDING_LEASE
+) -> bool:
     """Move a due pending delivery to ``sending`` (one more attempt) and commit."""
     claimed = session.execute(
         update(Delivery)
@@ -67,12 +89,39 @@ def claim_delivery(session: Session, delivery_id: int, now: datetime) -> bool:
             Delivery.next_attempt_at <= now + DUE_TOLERANCE,
         )
         .values(
-            state="sending", attempts=Delivery.attempts + 1, next_attempt_at=now + SENDING_LEASE
+            state="sending",
+            attempts=Delivery.attempts + 1,
+            next_attempt_at=now + lease,
+            sent_at=None,  # no hand-over yet in this attempt
         )
         .execution_options(synchronize_session=False)
     ).rowcount
     session.commit()
     return bool(claimed)
+
+
+def _still_ours(delivery_id: int, attempt: int):
+    """The condition that the claim of attempt ``attempt`` still holds."""
+    return (
+        (Delivery.id == delivery_id)
+        & (Delivery.state == "sending")
+        & (Delivery.attempts == attempt)
+    )
+
+
+def mark_handover(
+    session: Session, delivery_id: int, attempt: int, now: datetime, lease: timedelta
+) -> bool:
+    """Record that attempt ``attempt`` starts handing the message over (``sent_at`` while
+    ``sending``) and renew its lease; commit. False when the claim was lost meanwhile."""
+    marked = session.execute(
+        update(Delivery)
+        .where(_still_ours(delivery_id, attempt))
+        .values(sent_at=now, next_attempt_at=now + lease)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.commit()
+    return bool(marked)
 
 
 def record_sent(session: Session, delivery: Delivery, now: datetime) -> Outcome:
@@ -89,7 +138,7 @@ def record_failure(
         reason = failure.reason
         if not failure.permanent:
             reason = f"gave up after {delivery.attempts} attempts: {reason}"
-        delivery.state, delivery.last_error = "failed", reason
+        delivery.state, delivery.last_error, delivery.sent_at = "failed", reason, None
         session.commit()
         log.error(
             "delivery %s (%s to %s) failed: %s",
@@ -100,7 +149,7 @@ def record_failure(
         )
         return Outcome("failed")
     delay = policy.delay_after(delivery.attempts)
-    delivery.state, delivery.last_error = "pending", failure.reason
+    delivery.state, delivery.last_error, delivery.sent_at = "pending", failure.reason, None
     delivery.next_attempt_at = now + timedelta(seconds=delay)
     session.commit()
     log.warning(
@@ -123,7 +172,7 @@ def attempt_delivery(app: Flask, delivery_id: int, now: datetime | None = None) 
     with app.app_context():
         session = get_db(app).sessionmaker()
         try:
-            if not claim_delivery(session, delivery_id, now):
+            if not claim_delivery(session, delivery_id, now, sending_lease(app.config)):
                 return Outcome(None)
             return _send_claimed(app, session, delivery_id, now)
         finally:
@@ -132,8 +181,12 @@ def attempt_delivery(app: Flask, delivery_id: int, now: datetime | None = None) 
 
 def _send_claimed(app: Flask, session: Session, delivery_id: int, now: datetime) -> Outcome:
     delivery = session.get(Delivery, delivery_id)
+    attempt = delivery.attempts
     try:
         message = build_message(app, session, delivery)
+        if not mark_handover(session, delivery_id, attempt, utcnow(), sending_lease(app.config)):
+            log.warning("delivery %s: claim lost while rendering; not sent", delivery_id)
+            return Outcome(None)
         mailer.send(app, message, delivery)
     except Exception as exc:  # recorded on the delivery: never lost, never silent
         failure = classify_failure(exc)
@@ -150,6 +203,8 @@ def classify_failure(exc: BaseException) -> mailer.SendFailure:
     anything else (a database hiccup, a render crash) is retried up to the attempt limit."""
     if isinstance(exc, DeliveryError):
         return mailer.SendFailure(True, str(exc))
+    if isinstance(exc, RenderError):  # over its time or memory bound: permanent
+        return mailer.SendFailure(exc.permanent, str(exc))
     if not isinstance(exc, OSError | mailer.smtplib.SMTPException | mailer.BadHeaderError):
         log.exception("delivery failed unexpectedly")
     return mailer.classify_send_error(exc)
@@ -191,7 +246,18 @@ def release_stale_sending(session: Session, policy: RetryPolicy, now: datetime) 
         )
     )
     for delivery in stale:
-        failure = mailer.SendFailure(False, f"worker stopped during attempt {delivery.attempts}")
+        if delivery.sent_at is None:
+            doing = "while rendering"
+        else:
+            doing = "while handing over (sent again with the same Message-ID)"
+            log.warning(
+                "delivery %s: worker stopped while handing over; an SMTP server may already"
+                " hold it, so the copy sent again can arrive twice (same Message-ID)",
+                delivery.id,
+            )
+        failure = mailer.SendFailure(
+            False, f"worker stopped {doing} during attempt {delivery.attempts}"
+        )
         record_failure(session, delivery, failure, policy, now)
         if delivery.state == "pending":
             # Already overdue: the sweep re-queues it in this same pass.

@@ -1,12 +1,11 @@
 """The email a delivery sends: its PDF rendered from the lead as stored, then composed.
 
-Runs in the worker only (or in-process in the tests' immediate queue): ``qualify.reports``'
-renderer, and with it WeasyPrint, is imported on the first render, never by the web process.
+Runs in the worker only (or in-process in the tests' immediate queue). PDFs are rendered in
+the render pool's child processes, each render bounded in time and memory: WeasyPrint is
+imported there, never by the web process nor by the worker's threads.
 """
 
 from __future__ import annotations
-
-import threading
 
 from flask import Flask
 from flask_mail import Message
@@ -16,11 +15,6 @@ from ..models import Delivery, Lead, ScoreSnapshot
 from ..questionnaires import registry
 from ..services.leads import merged_answers
 from . import mailer
-
-# Worker threads share one renderer (one FontConfiguration, one parsed stylesheet); renders
-# are CPU-bound under the GIL anyway, and WeasyPrint's font state is not documented as
-# thread-safe, so they take turns.
-_render_lock = threading.Lock()
 
 
 class DeliveryError(Exception):
@@ -53,12 +47,14 @@ def build_message(app: Flask, session: Session, delivery: Delivery) -> Message:
 
 def _build_dossier(app, delivery, lead, questionnaire, answers, details, sender) -> Message:
     from ..reports import dossier_context
+    from ..reps.links import rep_links  # the rep pages' blueprint; imported when needed
 
     assignment = lead.assignment
     rep = assignment.rep if assignment else None
     timezone = app.config["BUSINESS_TIMEZONE"]
+    links = rep_links(app, lead.id)
     context = dossier_context(
-        questionnaire, lead, answers, details, assignment, rep, lead.events, tz=timezone
+        questionnaire, lead, answers, details, assignment, rep, lead.events, links, tz=timezone
     )
     pdf = render_pdf(app, "dossier", context)
     return mailer.compose_dossier(
@@ -69,6 +65,7 @@ def _build_dossier(app, delivery, lead, questionnaire, answers, details, sender)
         sla_due_at=assignment.sla_due_at if assignment else None,
         timezone=timezone,
         rep_name=rep.name if rep else "",
+        links={link["label"]: link["url"] for link in context["links"]},
         sender=sender,
     )
 
@@ -81,14 +78,11 @@ def render_report(app: Flask, questionnaire, lead: Lead, answers: dict, details:
 
 
 def render_pdf(app: Flask, kind: str, context: dict) -> bytes:
-    """Render ``kind`` ("report" or "dossier") with the app's one shared renderer."""
-    from ..reports import get_renderer  # the renderer imports WeasyPrint on first use
+    """Render ``kind`` ("report" or "dossier") in the app's render pool: a child process,
+    bounded in time and memory (``RenderLimitError`` when a render exceeds the bounds)."""
+    from ..reports import get_render_pool
 
-    with _render_lock:
-        renderer = get_renderer(app)
-        if kind == "report":
-            return renderer.render_report(context)
-        return renderer.render_dossier(context)
+    return get_render_pool(app).render(kind, context)
 
 
 def _snapshot_details(session: Session, delivery: Delivery) -> dict:

@@ -15,6 +15,8 @@ import tempfile
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email import policy as email_policy
+from email.parser import BytesHeaderParser
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,6 +24,8 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from flask_mail import Attachment, BadHeaderError, Mail, Message
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from ..core.addresses import AddressError, check_deliverable_address, is_reserved_domain
 
 #: Longest prospect-typed text put in a header; beyond it the text is cut.
 MAX_HEADER_TEXT = 80
@@ -51,6 +55,9 @@ EMAIL_TEXT: dict[str, dict[str, str]] = {
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 _ENCODED_WORD = re.compile(r"=\?")
 _FILENAME_UNSAFE = re.compile(r"[^\w]+")
+# RFC 5322 specials: in a display name Flask-Mail leaves unquoted, "@" or ":" would make
+# mail clients read part of the name as an address.
+_ADDRESS_SPECIALS = re.compile(r'[][\\()<>@,:;"]+')
 
 _environment = Environment(
     loader=PackageLoader("qualify.delivery", "templates"),
@@ -92,6 +99,11 @@ def clean_header_text(value: Any, limit: int = MAX_HEADER_TEXT) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def clean_display_name(value: Any) -> str:
+    """A display name for To/From: ``clean_header_text`` without RFC 5322 specials."""
+    return " ".join(_ADDRESS_SPECIALS.sub(" ", clean_header_text(value)).split())
+
+
 def make_filename(prefix: str, company: str) -> tuple[str, str]:
     """The attachment's name from the company, as (unicode name, ASCII fallback).
 
@@ -125,10 +137,20 @@ def pdf_attachment(prefix: str, company: str, pdf_bytes: bytes) -> Attachment:
 
 
 def check_recipient(address: str) -> str:
-    """The recipient address, or ``BadHeaderError`` when it could smuggle a header in."""
+    """The recipient as the mail path sends it (``check_deliverable_address``: trimmed,
+    internationalised domain in punycode), or ``BadHeaderError`` (a permanent failure).
+
+    The app's own configured addresses (reps, fallback owner) may use a reserved domain such
+    as ``qualify.localhost`` in development; prospects' addresses never reach here with one
+    (the form refuses them)."""
     if _CONTROL_CHARS.search(address) or not address.strip():
         raise BadHeaderError(f"refused recipient address {address!r}")
-    return address.strip()
+    try:
+        return check_deliverable_address(address)
+    except AddressError as exc:
+        if is_reserved_domain(address) and address.strip().isascii() and " " not in address:
+            return address.strip()
+        raise BadHeaderError(f"refused recipient address {address!r}: {exc}") from exc
 
 
 # -- composition ------------------------------------------------------------------------------
@@ -150,15 +172,19 @@ def compose_report(
     delivery: Any, lead: Any, pdf_bytes: bytes, *, sender: str | None = None
 ) -> Message:
     """The prospect's email: a short note in their language with the PDF report attached."""
-    words = email_text(getattr(lead, "language", "en"))
-    name = clean_header_text(lead.name)
+    language = getattr(lead, "language", None) or "en"
+    language = language if language in EMAIL_TEXT else "en"
+    words = email_text(language)
     text, html = render_email(
-        "report_email", words=words, first_name=clean_header_text(lead.first_name)
+        "report_email",
+        words=words,
+        language=language,
+        first_name=clean_header_text(lead.first_name),
     )
     return _message(
         delivery,
         subject=words["report_subject"],
-        recipient=(name, check_recipient(delivery.recipient)),
+        recipient=(clean_display_name(lead.name), check_recipient(delivery.recipient)),
         body=text,
         html=html,
         attachment=pdf_attachment(words["report_prefix"], lead.company, pdf_bytes),
@@ -195,7 +221,7 @@ def compose_dossier(
     return _message(
         delivery,
         subject=f"SQL: {company} — {name} (due {due})",
-        recipient=(clean_header_text(rep_name), check_recipient(delivery.recipient)),
+        recipient=(clean_display_name(rep_name), check_recipient(delivery.recipient)),
         body=text,
         html=html,
         attachment=pdf_attachment("dossier", lead.company, pdf_bytes),
@@ -249,9 +275,13 @@ def send(app: Flask, message: Message, delivery: Any) -> str:
 
 def write_outbox(outbox: Path, message: Message, delivery: Any) -> Path:
     """Write ``message`` as ``<utc timestamp>-<delivery id>-<kind>.eml``, atomically (a
-    reader never sees half a file)."""
+    reader never sees half a file), unless a copy with its Message-ID is already there (a
+    worker killed after writing it and before recording it): then that copy's path."""
     if message.has_bad_headers():
         raise BadHeaderError(f"delivery {delivery.id}: a header contains a line break")
+    existing = find_outbox_copy(outbox, delivery)
+    if existing is not None:
+        return existing
     outbox.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     path = outbox / f"{stamp}-{delivery.id}-{delivery.kind}.eml"
@@ -267,6 +297,16 @@ def write_outbox(outbox: Path, message: Message, delivery: Any) -> Path:
         Path(temp).unlink(missing_ok=True)
         raise
     return path
+
+
+def find_outbox_copy(outbox: Path, delivery: Any) -> Path | None:
+    """The ``.eml`` already written for ``delivery`` (same id, kind and Message-ID), if any."""
+    for path in sorted(outbox.glob(f"*-{delivery.id}-{delivery.kind}.eml")):
+        with path.open("rb") as file:
+            headers = BytesHeaderParser(policy=email_policy.default).parse(file)
+        if str(headers["Message-ID"] or "").strip() == delivery.message_id:
+            return path
+    return None
 
 
 def send_smtp(app: Flask, message: Message) -> None:
