@@ -161,6 +161,7 @@ def qualify_server(tmp_path_factory, sites):
                 "QUESTIONNAIRES_DIR": str(base / "questionnaires"),
                 "REPS_FILE": str(ROOT / "qualify" / "sample" / "reps.yaml"),
                 "EMBED_ALLOWED_ORIGINS": [],
+                "WIZARD_MIN_SECONDS": 0,  # a scripted walk is faster than a human's 8 s
             }
         )
     finally:
