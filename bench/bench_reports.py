@@ -1,10 +1,13 @@
 """Benchmark: the prospect's report rendered by ``PdfRenderer`` against bare WeasyPrint on the
 same HTML, in the same process.
 
-    .venv/bin/python bench/bench_reports.py [N]      # N renders of each, default 50
+    .venv/bin/python bench/bench_reports.py [N]             # N renders of each, default 50
+    .venv/bin/python bench/bench_reports.py 200 --bounded   # also the worker's render pool
 
 Prints renders per second for both, the time ratio (target: at most 1.2x bare WeasyPrint)
-and the process memory before and after each run (target: flat). Bare WeasyPrint gets the
+and the process memory before and after each run (target: flat). With ``--bounded`` it
+also renders through ``RenderPool`` (what the worker uses: a child process with a time and
+memory bound, context pickled in, PDF bytes out) and reports the child's memory. Bare WeasyPrint gets the
 same HTML with the stylesheet inlined, the same base URL and the same PDF variant, but a new
 FontConfiguration, a freshly parsed stylesheet and the default URL fetcher every time.
 """
@@ -27,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from qualify.core.loader import load_questionnaire  # noqa: E402
 from qualify.reports.context import report_context  # noqa: E402
+from qualify.reports.pool import RenderLimits, RenderPool  # noqa: E402
 from qualify.reports.render import (  # noqa: E402
     BASE_CSS,
     REPORT_TEMPLATE,
@@ -59,9 +63,9 @@ class Prospect:
     job_title: str = "CDO"
 
 
-def current_rss_mb() -> float:
-    """Resident memory now (Linux /proc), in MB."""
-    with open("/proc/self/statm") as statm:
+def current_rss_mb(pid: int | str = "self") -> float:
+    """Resident memory now of process ``pid`` (Linux /proc), in MB."""
+    with open(f"/proc/{pid}/statm") as statm:
         pages = int(statm.read().split()[1])
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
@@ -87,7 +91,11 @@ def main() -> None:
     """Run both renderers ``N`` times and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("count", nargs="?", type=int, default=50)
-    count = parser.parse_args().count
+    parser.add_argument(
+        "--bounded", action="store_true", help="also time the worker's bounded render pool"
+    )
+    arguments = parser.parse_args()
+    count = arguments.count
     logging.disable(logging.WARNING)  # the missing-subsetter warning would flood the output
 
     questionnaire = load_questionnaire(ROOT / "questionnaires" / "customer-data-maturity.yaml")
@@ -114,6 +122,19 @@ def main() -> None:
 
     ours, ours_before, ours_after = time_renders(render_with_renderer, count)
     bare, bare_before, bare_after = time_renders(render_bare, count)
+    if arguments.bounded:
+        pool = RenderPool(templates, templates / "assets", RenderLimits(), size=1)
+        pool.start()
+        child = pool._processes[0]  # one child: its memory is the worker's render memory
+
+        def render_bounded() -> bytes:
+            return pool.render("report", context)
+
+        render_bounded()  # warm-up, as for the others
+        child_before = current_rss_mb(child.pid)
+        bounded, _, _ = time_renders(render_bounded, count)
+        child_after = current_rss_mb(child.pid)
+        pool.close()
 
     print(
         f"WeasyPrint {weasyprint.__version__}, options {renderer.options or '{}'}, "
@@ -129,6 +150,13 @@ def main() -> None:
         f"RSS {bare_before:6.1f} -> {bare_after:6.1f} MB ({bare_after - bare_before:+.1f})"
     )
     print(f"time ratio PdfRenderer / bare: {ours / bare:.2f}x (target <= 1.2x)")
+    if arguments.bounded:
+        print(
+            f"RenderPool      : {count / bounded:6.2f} renders/s ({bounded / count * 1000:6.0f} ms"
+            f" each); render child RSS {child_before:6.1f} -> {child_after:6.1f} MB"
+            f" ({child_after - child_before:+.1f}), worker RSS {current_rss_mb():6.1f} MB"
+        )
+        print(f"time ratio RenderPool / bare: {bounded / bare:.2f}x (target <= 1.2x)")
     print(f"peak RSS (getrusage ru_maxrss): {peak_rss_mb():.1f} MB")
 
 
