@@ -56,6 +56,10 @@ def defaults(instance_path: str) -> dict:
         "WIZARD_MIN_SECONDS": 8.0,  # a submission sooner than this after Start is quarantined
         # Save and resume: partial responses (and their resume links) last this many days.
         "PARTIAL_RESPONSE_DAYS": 30,
+        # Delivery and rendering bounds (qualify.delivery, qualify.reports.pool):
+        "DELIVERY_SENDING_LEASE_SECONDS": 180.0,  # a claim's lease (render, then hand-over)
+        "RENDER_TIMEOUT_SECONDS": 30.0,  # a render that takes longer is stopped: failed
+        "RENDER_MEMORY_MB": 1024,  # a render process's address space (RLIMIT_AS)
     }
 
 
@@ -77,7 +81,8 @@ def load_config(app: Flask, test_config: Mapping | None) -> None:
     os.makedirs(app.instance_path, exist_ok=True)
     base = defaults(app.instance_path)
     app.config.update(base)
-    app.config.from_pyfile("config.py", silent=True)
+    # The instance folder's config.py (not the package's own module of the same name).
+    app.config.from_pyfile(os.path.join(app.instance_path, "config.py"), silent=True)
     for key, default in base.items():
         raw = os.environ.get(f"QUALIFY_{key}")
         if raw is not None:

@@ -4,22 +4,12 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 
 from flask import Flask, current_app
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 
 log = logging.getLogger(__name__)
-
-#: Delivery and render settings with their defaults; ``QUALIFY_<KEY>`` in the environment
-#: sets one when neither the instance config nor the test mapping did.
-SETTINGS: dict[str, float | int] = {
-    "DELIVERY_SENDING_LEASE_SECONDS": 180.0,  # a claim's lease (render, then hand-over)
-    "RENDER_TIMEOUT_SECONDS": 30.0,  # a render that takes longer is stopped: failed
-    "RENDER_MEMORY_MB": 1024,  # a render process's address space (RLIMIT_AS)
-}
-
 
 def make_huey(url: str) -> Huey:
     """A Huey instance for ``QUEUE_URL``."""
@@ -38,10 +28,6 @@ def init_app(app: Flask) -> None:
     """Set up the mailer, the queue and its tasks on ``app``."""
     from . import mailer, tasks
 
-    for key, default in SETTINGS.items():
-        if key not in app.config:
-            raw = os.environ.get(f"QUALIFY_{key}")
-            app.config[key] = type(default)(raw) if raw is not None else default
     mailer.init_app(app)
     huey = make_huey(app.config["QUEUE_URL"])
     app.extensions["qualify.huey"] = huey
