@@ -88,7 +88,7 @@ def test_a_hot_lead_leaves_the_report_and_the_dossier_in_the_outbox(app, session
     dossier = next(m for name, m in messages.items() if name.endswith("-dossier.eml"))
 
     assert report["To"].addresses[0].addr_spec == "claire.dupont@bigco.example"
-    assert report["Subject"] == "Your customer-data maturity report"
+    assert report["Subject"] == "Your report: How mature is your customer data?"
     assert {p.get_content_type() for p in report.walk()} >= {"text/plain", "text/html"}
     assert next(report.iter_attachments()).get_filename() == "report-BigCo-Industries.pdf"
     assert "BigCo Industries" in pdf_text(report)
@@ -307,7 +307,7 @@ def test_compose_sets_the_stable_message_id(app):
         message = compose(delivery, lead, b"%PDF-1.7")
         parsed = email.message_from_bytes(message.as_bytes(), policy=policy.default)
     assert parsed["Message-ID"] == "<abc.report@q.example>"
-    assert parsed["Subject"] == "Votre rapport de maturité des données clients"
+    assert parsed["Subject"].startswith("Votre rapport : ")
     assert next(parsed.iter_attachments()).get_filename() == "rapport-BigCo.pdf"
 
 
@@ -434,7 +434,7 @@ def test_the_report_email_speaks_the_questionnaire_language_in_both_parts(app):
     with app.app_context():
         _, french = parsed(compose(a_delivery(), a_lead(language="fr"), b"%PDF"))
         _, english = parsed(compose(a_delivery(), a_lead(language="en"), b"%PDF"))
-    assert french["Subject"] == "Votre rapport de maturité des données clients"
+    assert french["Subject"].startswith("Votre rapport : ")
     assert "Bonjour Claire" in french.get_body(("plain",)).get_content()
     html = french.get_body(("html",)).get_content()
     assert "Bonjour" in html and 'lang="fr"' in html

@@ -69,7 +69,7 @@ def test_qualify_run_serves_the_wizard_and_delivers_both_emails(tmp_path, questi
         assert len(files) == 2, "the worker did not write both emails"
         messages = [email.message_from_bytes(f.read_bytes(), policy=policy.default) for f in files]
         kinds = sorted(m["Subject"].split(":")[0] for m in messages)
-        assert kinds == ["SQL", "Your customer-data maturity report"]
+        assert kinds == ["SQL", "Your report"]
         for message in messages:
             assert "BigCo Industries" in pdf_text(message)
     finally:

@@ -4,6 +4,7 @@ the prospect's language, the theme, and the French questionnaire end to end."""
 from __future__ import annotations
 
 import email
+import io
 import re
 import shutil
 from email import policy
@@ -11,6 +12,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 from walk import complete, flask_sender
 
@@ -452,3 +454,16 @@ def test_the_theme_stylesheet_carries_the_colours_and_pages_link_it(client):
 def test_text_on_a_light_primary_colour_turns_dark_to_stay_readable():
     assert ink_on("#0f766e") == "#ffffff"
     assert ink_on("#fde68a") == "#1d2433"
+
+
+def test_an_english_reader_of_the_french_questionnaire_gets_an_english_report(app, client, session):
+    load_reps(session, app.config["REPS_FILE"])
+    questionnaire = registry(app).get(FRENCH).questionnaire
+    complete(flask_sender(client), questionnaire, FRENCH_HOT, CONTACT, lang="en")
+    assert session.scalar(select(Lead)).language == "en"
+    english_title = questionnaire.translations["en"].title
+    report = {m["To"].addresses[0].addr_spec: m for m in outbox(app)}["claire.dupont@bigco.example"]
+    assert report["Subject"] == f"Your report: {english_title}"
+    [pdf] = [p for p in report.iter_attachments()]
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.get_content())).pages)
+    assert "Claire Dupont" in text and english_title.split()[0] in text

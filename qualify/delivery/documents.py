@@ -11,9 +11,11 @@ from flask import Flask
 from flask_mail import Message
 from sqlalchemy.orm import Session
 
+from ..core.translations import localise
 from ..models import Delivery, Lead, ScoreSnapshot
 from ..questionnaires import registry
 from ..services.leads import merged_answers
+from ..services.versions import scored_questionnaire
 from . import mailer
 
 
@@ -30,16 +32,14 @@ def build_message(app: Flask, session: Session, delivery: Delivery) -> Message:
     lead = session.get(Lead, delivery.lead_id)
     if lead is None:
         raise DeliveryError(f"lead {delivery.lead_id} no longer exists")
-    published = registry(app).get(lead.questionnaire_id)
-    if published is None:
-        raise DeliveryError(f"questionnaire {lead.questionnaire_id!r} is not published")
-    questionnaire = published.questionnaire
+    snapshot = session.get(ScoreSnapshot, delivery.snapshot_id) if delivery.snapshot_id else None
+    questionnaire = questionnaire_for(app, session, lead, snapshot)
     answers = merged_answers(session, lead)
-    details = _snapshot_details(session, delivery)
+    details = dict(snapshot.details) if snapshot is not None else {}
     sender = app.config.get("MAIL_DEFAULT_SENDER")
     if delivery.kind == "report":
         pdf = render_report(app, questionnaire, lead, answers, details)
-        return mailer.compose_report(delivery, lead, pdf, sender=sender)
+        return mailer.compose_report(delivery, lead, pdf, sender=sender, title=questionnaire.title)
     if delivery.kind == "dossier":
         return _build_dossier(app, delivery, lead, questionnaire, answers, details, sender)
     raise DeliveryError(f"unknown delivery kind {delivery.kind!r}")
@@ -85,6 +85,13 @@ def render_pdf(app: Flask, kind: str, context: dict) -> bytes:
     return get_render_pool(app).render(kind, context)
 
 
-def _snapshot_details(session: Session, delivery: Delivery) -> dict:
-    snapshot = session.get(ScoreSnapshot, delivery.snapshot_id) if delivery.snapshot_id else None
-    return dict(snapshot.details) if snapshot is not None else {}
+def questionnaire_for(app: Flask, session: Session, lead: Lead, snapshot: ScoreSnapshot | None):
+    """The questionnaire exactly as the lead was scored with (the published one when that
+    text was not kept), in the lead's language: the report must match what they answered."""
+    scored = scored_questionnaire(session, snapshot.content_hash) if snapshot is not None else None
+    if scored is None:
+        published = registry(app).get(lead.questionnaire_id)
+        if published is None:
+            raise DeliveryError(f"questionnaire {lead.questionnaire_id!r} is not published")
+        scored = published.questionnaire
+    return localise(scored, lead.language) if lead.language else scored

@@ -35,7 +35,7 @@ MAX_FILENAME_TEXT = 60
 #: The words of each email, per questionnaire language (the lead's language).
 EMAIL_TEXT: dict[str, dict[str, str]] = {
     "en": {
-        "report_subject": "Your customer-data maturity report",
+        "report_subject": "Your report: {title}",
         "report_prefix": "report",
         "greeting": "Hello",
         "report_intro": "Thank you for taking our self-diagnostic. Your personalised report is attached.",
@@ -43,7 +43,7 @@ EMAIL_TEXT: dict[str, dict[str, str]] = {
         "signature": "The qualify team",
     },
     "fr": {
-        "report_subject": "Votre rapport de maturité des données clients",
+        "report_subject": "Votre rapport : {title}",
         "report_prefix": "rapport",
         "greeting": "Bonjour",
         "report_intro": "Merci d'avoir répondu à notre autodiagnostic. Votre rapport personnalisé est en pièce jointe.",
@@ -169,7 +169,7 @@ def email_text(language: str | None) -> dict[str, str]:
 
 
 def compose_report(
-    delivery: Any, lead: Any, pdf_bytes: bytes, *, sender: str | None = None
+    delivery: Any, lead: Any, pdf_bytes: bytes, *, sender: str | None = None, title: str = ""
 ) -> Message:
     """The prospect's email: a short note in their language with the PDF report attached."""
     language = getattr(lead, "language", None) or "en"
@@ -183,7 +183,7 @@ def compose_report(
     )
     return _message(
         delivery,
-        subject=words["report_subject"],
+        subject=words["report_subject"].format(title=title.strip() or "qualify"),
         recipient=(clean_display_name(lead.name), check_recipient(delivery.recipient)),
         body=text,
         html=html,
