@@ -45,6 +45,7 @@ def defaults(instance_path: str) -> dict:
         "REP_LINK_MAX_AGE_DAYS": 14,
         "EMBED_ALLOWED_ORIGINS": [],  # may frame every questionnaire, besides its allowed_origins
         "EMBED_DEMO": False,  # serve the embed demo page /embed/demo (always in debug mode)
+        "PREVIEW_ENABLED": False,  # marketers' /preview/<id> with the live qualification (always in debug mode)
         "QUESTIONNAIRES_RELOAD_SECONDS": 1.0,  # look for changed YAML files at most this often
         # Bots and abuse (qualify.ratelimit, qualify.core.abuse):
         "PROXY_HOPS": 0,  # trusted proxies in front (X-Forwarded-For read only then): 0 or 1

@@ -9,6 +9,7 @@ def init_app(app: Flask) -> None:
     from . import ratelimit
     from .embed import bp as embed_bp
     from .embed.framing import NO_FRAMING, check_origins
+    from .preview import bp as preview_bp
     from .reps import bp as reps_bp
     from .wizard import bp as wizard_bp
 
@@ -16,6 +17,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(wizard_bp)
     app.register_blueprint(reps_bp)
     app.register_blueprint(embed_bp)
+    app.register_blueprint(preview_bp)
     ratelimit.init_app(app)  # wraps the wizard's post views: after their registration
 
     @app.get("/static/<path:filename>")
