@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import case, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..core.abuse import suspicion_reasons
 from ..core.answers import hidden_key
@@ -58,7 +58,10 @@ def start_response(
 
 
 def get_response(session: Session, token: str) -> Response:
-    response = session.scalar(select(Response).where(Response.token == token))
+    """The response with this token, its answers loaded with it."""
+    # One query: every page reads the answers, and a lazy load was a second round trip.
+    query = select(Response).where(Response.token == token).options(joinedload(Response.answers))
+    response = session.execute(query).unique().scalar_one_or_none()
     if response is None:
         raise UnknownResponseError(token)
     return response
