@@ -79,6 +79,7 @@ def _limit_from_config(key: str):
 
 def show_too_many_requests(_exc: RateLimitExceeded):
     """A friendly 429: wait a moment, then post the same answers again with one click."""
+    from .i18n import localised_questionnaire, use_language
     from .questionnaires import registry
 
     limiter: Limiter = current_app.extensions["qualify.limiter"]
@@ -89,11 +90,35 @@ def show_too_many_requests(_exc: RateLimitExceeded):
         return "", 429, headers
     questionnaire_id = (request.view_args or {}).get("questionnaire_id", "")
     published = registry().get(questionnaire_id) if questionnaire_id else None
+    questionnaire = None
+    if published is not None:
+        language = page_language(published.questionnaire)
+        use_language(language)
+        questionnaire = localised_questionnaire(
+            published.questionnaire, published.content_hash, language
+        )
     page = render_template(
         "wizard/too_many.html",
-        questionnaire=published.questionnaire if published else None,
+        questionnaire=questionnaire,
         retry_after=retry_after,
         action=request.path,
         fields=[(name, value) for name, values in request.form.lists() for value in values],
     )
     return page, 429, headers
+
+
+def page_language(questionnaire) -> str:
+    """The 429 page's language: the response's (a step), the intro's ``lang`` (Start), else
+    the browser's."""
+    from sqlalchemy import select
+
+    from .core.translations import pick_language
+    from .db import get_db
+    from .models import Response
+
+    requested = request.form.get("lang")
+    token = (request.view_args or {}).get("token")
+    if token:
+        query = select(Response.language).where(Response.token == token)
+        requested = get_db(current_app).session.scalar(query) or requested
+    return pick_language(questionnaire, requested, request.headers.get("Accept-Language"))

@@ -13,6 +13,7 @@ from flask import Flask
 from flask_mail import Message
 from sqlalchemy.orm import Session
 
+from ..core.translations import localise
 from ..models import Delivery, Response
 from ..questionnaires import registry
 from .mailer import check_recipient, clean_header_text, render_email
@@ -53,7 +54,8 @@ def build_resume_message(app: Flask, session: Session, delivery: Delivery) -> Me
         raise DeliveryError(f"questionnaire {response.questionnaire_id!r} is not published")
     return compose_resume(
         delivery,
-        title=published.questionnaire.title,
+        # the title as the prospect read it (an English response to a French questionnaire)
+        title=localise(published.questionnaire, response.language).title,
         url=resume_url(app, response.questionnaire_id, response.token),
         days=link_days(app),
         language=response.language,

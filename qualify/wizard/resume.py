@@ -10,6 +10,8 @@ the contact step. The link opens the furthest step reached, until it expires.
 from __future__ import annotations
 
 from flask import current_app, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from wtforms import BooleanField, EmailField, Form
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
@@ -21,8 +23,10 @@ from .forms import answers_from_form, is_contact_step
 from .resume_links import link_days, read_resume_token
 from .views import (
     bp,
+    choose_language,
     db_session,
     load_published,
+    localised,
     redirect_to,
     render_step,
 )
@@ -35,17 +39,23 @@ class ResumeForm(Form):
         csrf = False  # the step's signed form token already guards the post
 
     resume_email = EmailField(
-        "Your email",
+        lazy_gettext("Your email"),
         filters=[lambda v: v.strip() if isinstance(v, str) else v],
         validators=[
-            InputRequired(message="Please enter your email so we can send you the link."),
-            Length(max=254, message="An email address has at most 254 characters."),
-            Email(message="Please enter a valid email address, e.g. name@company.com."),
+            InputRequired(
+                message=lazy_gettext("Please enter your email so we can send you the link.")
+            ),
+            Length(max=254, message=lazy_gettext("An email address has at most 254 characters.")),
+            Email(
+                message=lazy_gettext("Please enter a valid email address, e.g. name@company.com.")
+            ),
         ],
     )
     resume_consent = BooleanField(
-        "Email me a link",
-        validators=[DataRequired(message="Please tick the box so we may email you the link.")],
+        lazy_gettext("Email me a link"),
+        validators=[
+            DataRequired(message=lazy_gettext("Please tick the box so we may email you the link."))
+        ],
     )
 
 
@@ -66,7 +76,9 @@ def save_for_later(published, response, number: int, form, questionnaire=None):
                 db_session(), token, box.resume_email.data, settings.mail_domain
             )
         except TooManyResumeLinksError:
-            errors = ["We have already emailed you links for this questionnaire: please use one."]
+            errors = [
+                _("We have already emailed you links for this questionnaire: please use one.")
+            ]
     if errors:
         for bound in form:
             bound.errors = []  # the step itself is not being submitted
@@ -97,9 +109,11 @@ def resume(questionnaire_id: str, signed: str):
     published = load_published(questionnaire_id)
     token = read_resume_token(current_app, signed)
     if token is None:
+        # No response to read the language from: the link's ?lang, else the browser's.
+        language = choose_language(published.questionnaire, request.args)
         page = render_template(
             "wizard/resume_expired.html",
-            questionnaire=published.questionnaire,
+            questionnaire=localised(published, language),
             days=link_days(current_app),
         )
         return page, 410
