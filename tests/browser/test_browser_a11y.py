@@ -1,0 +1,236 @@
+"""Accessibility in a real browser (issue 4 item 5): axe-core on every step of the French
+questionnaire in both its languages (and on its errors, result and the marketers' preview),
+focus moved to the error summary after a failed submit and to the heading of each new step
+(static/wizard-focus.js), focus kept on the answer when htmx re-renders the fields, reduced
+motion respected; and the preview's panel updated live by htmx.
+
+Reuses the Chromium and axe-core set-up of test_browser_embed.py; the wizard is opened as a
+top-level page here (the framed walk is there).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+
+import pytest
+from test_browser_embed import (  # noqa: F401  (pytest fixtures, imported to be used here)
+    ALLOW_THIRD_PARTY,
+    ROOT,
+    axe_violations,
+    open_context,
+    playwright_driver,
+)
+
+from qualify import create_app
+from qualify.db import get_db, upgrade_database
+from qualify.services.routing import load_reps
+
+QID = "paie-rh-pme"
+# One answer per question, step by step: selects by value, radios by value.
+STEPS = [
+    {"effectif": "50-249", "secteur": "manufacturing", "pays": "FR"},
+    {"fonction": "dirigeant", "gestion_paie": "logiciel", "logiciel_actuel": "sage"},
+    {"digitalisation": "8", "projet": "actif"},
+    {"echeance": "moins_3_mois"},
+    {"echange": "yes"},
+]
+CONTACT = {
+    "first_name": "Claire",
+    "last_name": "Dupont",
+    "email": "claire.dupont@industrie.example",
+    "company": "Industrie SA",
+    "phone": "+33 1 23 45 67 89",
+}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A real qualify server with both bundled questionnaires and the preview on."""
+    from werkzeug.serving import make_server
+
+    base = tmp_path_factory.mktemp("qualify-a11y")
+    shutil.copytree(ROOT / "questionnaires", base / "questionnaires")
+    database = f"sqlite:///{base / 'qualify.db'}"
+    upgrade_database(database)
+    os.environ["QUALIFY_INSTANCE_PATH"] = str(base / "instance")
+    try:
+        app = create_app(
+            {
+                "SECRET_KEY": "browser-a11y",
+                "DATABASE_URL": database,
+                "QUEUE_URL": "immediate",
+                "OUTBOX_DIR": str(base / "outbox"),
+                "QUESTIONNAIRES_DIR": str(base / "questionnaires"),
+                "REPS_FILE": str(ROOT / "qualify" / "sample" / "reps.yaml"),
+                "WIZARD_MIN_SECONDS": 0,
+                "PREVIEW_ENABLED": True,
+            }
+        )
+    finally:
+        os.environ.pop("QUALIFY_INSTANCE_PATH", None)
+    with app.app_context():
+        load_reps(get_db(app).session, app.config["REPS_FILE"])
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{http.server_address[1]}"
+    http.shutdown()
+    http.server_close()
+    get_db(app).engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def context(playwright_driver, tmp_path_factory):  # noqa: F811
+    context = open_context(playwright_driver, tmp_path_factory.mktemp("profile"), ALLOW_THIRD_PARTY)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    page = context.new_page()
+    yield page
+    page.close()
+
+
+# -- helpers --
+
+FOCUSED = """() => {
+  const e = document.activeElement;
+  const firstInvalid = document.querySelector('[aria-invalid="true"]');
+  return {
+    tag: e ? e.tagName : null,
+    id: e ? e.id : null,
+    summary: !!(e && e.classList.contains("error-summary")),
+    firstInvalid: !!(e && e === firstInvalid),
+    heading: !!(e && e === document.querySelector("main h1")),
+  };
+}"""
+
+
+def focused(page) -> dict:
+    """What has focus, once the deferred focus script has run (polled from here: the page's
+    CSP forbids the eval that wait_for_function's polling needs)."""
+    deadline = time.monotonic() + 5
+    while True:
+        where = page.evaluate(FOCUSED)
+        if where["tag"] not in (None, "BODY") or time.monotonic() > deadline:
+            return where
+        page.wait_for_timeout(50)
+
+
+def answer(page, values: dict) -> None:
+    for name, value in values.items():
+        field = page.locator(f'[name="{name}"]').first
+        if field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            box = page.locator(f'input[name="{name}"][value="{value}"]')
+            box.focus()
+            page.keyboard.press("Space")  # keyboard only
+            assert box.is_checked()
+        page.wait_for_load_state("networkidle")  # htmx: the panel, or the re-rendered fields
+
+
+def press_next(page) -> None:
+    page.locator('button[name="action"][value="next"]').click()
+    page.wait_for_load_state()
+
+
+# -- the tests --
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_every_step_passes_axe_and_focus_goes_to_the_errors_then_to_each_new_heading(
+    page, server, language
+):
+    problems: dict[str, list[str]] = {}
+    page.goto(f"{server}/q/{QID}?lang={language}")
+    assert page.locator("html").get_attribute("lang") == language
+    problems["intro"] = axe_violations(page)
+    page.locator("form button[type=submit]").click()
+
+    for number, values in enumerate(STEPS, 1):
+        page.wait_for_selector(f'main[data-qualify-step="{number}"]')
+        where = focused(page)
+        assert where["heading"], f"step {number}: focus on {where}, not the step heading"
+        problems[f"step {number}"] = axe_violations(page)
+        if number in (1, 2):
+            # Next with nothing answered: focus on the error summary (or the first invalid field)
+            press_next(page)
+            page.wait_for_selector(".error-summary")
+            where = focused(page)
+            assert where["summary"] or where["firstInvalid"], f"step {number} errors: {where}"
+            assert page.locator(".error-summary").get_attribute("role") == "alert"
+            invalid = page.locator('[aria-invalid="true"]').first
+            described = invalid.get_attribute("aria-describedby") or invalid.evaluate(
+                "e => e.closest('fieldset') && e.closest('fieldset').getAttribute('aria-describedby')"
+            )
+            assert described and page.locator(f"#{described.split()[-1]}").count() == 1
+            problems[f"step {number} with errors"] = axe_violations(page)
+        answer(page, values)
+        if number == 2:
+            # choosing "logiciel" re-rendered the fields (htmx): focus stayed on the answers
+            assert page.evaluate("document.activeElement.name") in (
+                "gestion_paie",
+                "logiciel_actuel",
+            )
+        press_next(page)
+
+    page.wait_for_selector(f'main[data-qualify-step="{len(STEPS) + 1}"]')
+    assert focused(page)["heading"]
+    problems["contact"] = axe_violations(page)
+    press_next(page)
+    page.wait_for_selector(".error-summary")
+    where = focused(page)
+    assert where["summary"] or where["firstInvalid"], f"contact errors: {where}"
+    problems["contact with errors"] = axe_violations(page)
+    for name, value in CONTACT.items():
+        page.locator(f"#{name}").fill(value)
+    page.locator("#consent").focus()
+    page.keyboard.press("Space")
+    press_next(page)
+
+    page.wait_for_selector('main[data-qualify-page="result"]')
+    assert focused(page)["heading"]
+    problems["result"] = axe_violations(page)
+    assert {k: v for k, v in problems.items() if v} == {}, f"axe-core ({language})"
+
+
+def test_the_intro_page_does_not_move_focus(page, server):
+    page.goto(f"{server}/q/{QID}")
+    page.wait_for_load_state()
+    assert page.evaluate("document.activeElement === document.body")
+
+
+def test_reduced_motion_turns_transitions_off(page, server):
+    page.goto(f"{server}/q/{QID}")
+    button = page.locator("form button[type=submit]")
+    assert button.evaluate("e => getComputedStyle(e).transitionDuration") != "0s"
+    page.emulate_media(reduced_motion="reduce")
+    assert button.evaluate("e => getComputedStyle(e).transitionDuration") == "0s"
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_preview_passes_axe_and_its_panel_follows_each_answer(page, server, language):
+    page.goto(f"{server}/preview/{QID}?lang={language}")
+    assert page.locator("html").get_attribute("lang") == language
+    assert axe_violations(page) == []
+    stage = page.locator("#qualification .stage")
+    assert stage.get_attribute("data-stage") == "lead"
+    note = page.locator("#visibility-logiciel_actuel")
+    assert "is-hidden" in note.get_attribute("class")
+    for values in STEPS:
+        answer(page, values)
+    page.locator("#contact-email").fill("claire.dupont@industrie.example")
+    page.locator("#contact-phone").fill("+33 1 23 45 67 89")
+    page.locator("#contact-phone").blur()  # change
+    page.wait_for_selector('#qualification .stage[data-stage="sql"]')
+    assert "is-shown" in page.locator("#visibility-logiciel_actuel").get_attribute("class")
+    assert page.locator("#qualification .checklist .unchecked").count() == 0
+    assert axe_violations(page) == []
+    # a competitor: disqualified at the next change, without pressing Score
+    page.locator("#secteur").select_option("payroll_vendor")
+    page.wait_for_selector('#qualification .stage[data-stage="disqualified"]')
