@@ -126,6 +126,9 @@ def test_the_preview_speaks_the_language_asked_for(client):
     assert '<html lang="fr">' in french.text
     assert escape("Combien de salariés compte votre entreprise ?") in french.text
     assert "Choisir…" in french.text  # the wizard's own words, in French too
+    # each page links to the other language
+    assert f'href="/preview/{PAIE}?lang=en"' in french.text
+    assert f'href="/preview/{PAIE}?lang=fr"' in page.text
 
 
 def test_hot_answers_make_an_sql_with_every_reason_in_the_panel(client):

@@ -54,6 +54,7 @@ class Preview:
 
     questionnaire: Questionnaire
     language: str
+    languages: tuple[str, ...]  # the questionnaire's own first, then its translations
     steps: list[PreviewStep]
     contact: dict[str, str]
     hidden: dict[str, str]
@@ -154,6 +155,7 @@ def build_preview(published: Published, values: Mapping[str, str], posted: bool)
     return Preview(
         questionnaire=questionnaire,
         language=language,
+        languages=original.languages(),
         steps=steps,
         contact=contact,
         hidden=hidden,
