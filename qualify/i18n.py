@@ -15,7 +15,7 @@ from pathlib import Path
 
 from babel import numbers
 from flask import Flask, g, has_request_context, request
-from flask_babel import Babel, get_locale, refresh
+from flask_babel import Babel, get_locale, get_translations, refresh
 
 from .core.questionnaire import Questionnaire
 from .core.translations import localise
@@ -34,6 +34,14 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
     Babel(app, locale_selector=select_locale)
+    # Flask-Babel's own callables look the catalogue up again on every {{ _() }} of a page.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _page_translations().ugettext(s),
+        ngettext=lambda s, p, n: _page_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _page_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _page_translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.jinja_env.filters["percent"] = format_score_percent
     app.jinja_env.globals["ui_language"] = ui_language
 
@@ -55,6 +63,17 @@ def use_language(language: str) -> None:
         return  # a view calls this several times: refreshing made Babel re-parse the locale
     g.ui_language = language
     refresh()  # Flask-Babel caches the locale per request
+
+
+def _page_translations():
+    """Flask-Babel's catalogue for the current locale, kept on ``g`` while the locale stays."""
+    if not g:  # no app context: Flask-Babel's untranslated fallback
+        return get_translations()
+    locale = get_locale()
+    cached = g.get("_ui_translations")
+    if cached is None or cached[0] is not locale:
+        cached = g._ui_translations = (locale, get_translations())
+    return cached[1]
 
 
 def ui_language() -> str:

@@ -6,6 +6,8 @@ by a signature over (response token, step) instead of a session-bound CSRF token
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
 
@@ -14,7 +16,13 @@ DEFAULT_MAX_AGE = 24 * 3600  # seconds; WIZARD_FORM_MAX_AGE in the config overri
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+    return _serializer_for(current_app.config["SECRET_KEY"])
+
+
+@lru_cache(maxsize=8)
+def _serializer_for(secret_key: str) -> URLSafeTimedSerializer:
+    # Built once per key (every step page signs a token); a serializer keeps no state.
+    return URLSafeTimedSerializer(secret_key, salt=SALT)
 
 
 def sign_form_token(response_token: str, step: int) -> str:
