@@ -40,6 +40,7 @@ def defaults(instance_path: str) -> dict:
         "SLA_BUSINESS_HOURS": 8,
         "BUSINESS_TIMEZONE": "Europe/Paris",
         "BUSINESS_HOURS": [9, 18],
+        "BUSINESS_COUNTRY": "FR",  # its public holidays stop the SLA clock ("" for none)
         "BLACKLIST_DOMAINS": [],
         "BLACKLIST_COMPANIES": [],
         "REP_LINK_MAX_AGE_DAYS": 14,

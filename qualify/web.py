@@ -11,9 +11,14 @@ def init_app(app: Flask) -> None:
     from .embed.framing import NO_FRAMING, check_origins
     from .preview import bp as preview_bp
     from .reps import bp as reps_bp
+    from .services.routing import check_business_calendar
     from .wizard import bp as wizard_bp
 
     check_origins(app.config["EMBED_ALLOWED_ORIGINS"])  # refuse a bad origin at start-up
+    config = app.config
+    check_business_calendar(
+        config["BUSINESS_COUNTRY"], config["BUSINESS_HOURS"], config["BUSINESS_TIMEZONE"]
+    )
     app.register_blueprint(wizard_bp)
     app.register_blueprint(reps_bp)
     app.register_blueprint(embed_bp)

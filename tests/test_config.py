@@ -3,6 +3,10 @@ then the test mapping; read only inside create_app."""
 
 from __future__ import annotations
 
+import re
+
+import pytest
+
 from qualify import create_app
 
 
@@ -51,3 +55,18 @@ def test_a_secret_key_is_generated_once_and_kept_in_the_instance_folder(tmp_path
     second = make(tmp_path, monkeypatch).config["SECRET_KEY"]
     assert first == second and len(first) >= 40
     assert (tmp_path / "instance" / "secret_key").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "hint"),
+    [
+        ("BUSINESS_COUNTRY", "XX", 'ISO 3166 code (e.g. "FR"'),
+        ("BUSINESS_HOURS", "[18, 9]", "write [open, close]"),
+        ("BUSINESS_TIMEZONE", "Mars/Olympus", "IANA name"),
+    ],
+)
+def test_a_business_calendar_the_sla_clock_cannot_use_is_refused_at_start(
+    tmp_path, monkeypatch, key, value, hint
+):
+    with pytest.raises(ValueError, match=re.escape(hint)):
+        make(tmp_path, monkeypatch, **{key: value})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func, select
 
 from factories import HOT_ANSWERS, POOR_FIT_ANSWERS, answers, contact
@@ -75,3 +77,29 @@ def test_with_no_matching_rep_the_fallback_owner_gets_the_lead(app, session, pub
     assignment = session.scalar(select(Assignment).where(Assignment.lead_id == result.lead_id))
     assert assignment.rep.is_fallback
     assert "fallback" in assignment.reason
+
+
+def test_the_sla_clock_stops_on_the_teams_public_holidays(app, session, published):
+    # Wed 24 Dec 2025, 16:00 UTC = 17:00 Paris: 1 h that day, Christmas off, 7 h on the 26th.
+    load_reps(session, app.config["REPS_FILE"])
+    q = published.questionnaire
+    response = start_response(session, q.id, q.version, {})
+    save_answers(session, response.token, {**HOT_ANSWERS, **contact()}, step=len(q.steps))
+    christmas_eve = datetime(2025, 12, 24, 16, 0)
+    result = submit_response(
+        session, response.token, published, Settings(business_country="FR"), now=christmas_eve
+    )
+    assignment = session.scalar(select(Assignment).where(Assignment.lead_id == result.lead_id))
+    assert assignment.sla_due_at == datetime(2025, 12, 26, 15, 0)  # 16:00 Paris
+
+
+def test_without_a_business_country_every_weekday_counts(app, session, published):
+    load_reps(session, app.config["REPS_FILE"])
+    q = published.questionnaire
+    response = start_response(session, q.id, q.version, {})
+    save_answers(session, response.token, {**HOT_ANSWERS, **contact()}, step=len(q.steps))
+    result = submit_response(
+        session, response.token, published, Settings(), now=datetime(2025, 12, 24, 16, 0)
+    )
+    assignment = session.scalar(select(Assignment).where(Assignment.lead_id == result.lead_id))
+    assert assignment.sla_due_at == datetime(2025, 12, 25, 15, 0)

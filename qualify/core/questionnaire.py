@@ -342,6 +342,17 @@ class Weights(Strict):
         return self
 
 
+class Strengths(Strict):
+    """INTENT points per signal strength; a strength left out keeps its default."""
+
+    strong: int = Field(default=60, ge=0, le=100)
+    medium: int = Field(default=25, ge=0, le=100)
+    weak: int = Field(default=10, ge=0, le=100)
+
+    def __getitem__(self, strength: Strength) -> int:
+        return getattr(self, strength)
+
+
 class Criterion(Strict):
     label: str
     weight: int = Field(gt=0)
@@ -578,7 +589,7 @@ class Questionnaire(Strict):
     intro: str | None = None
     thresholds: Thresholds = Thresholds()
     weights: Weights = Weights()
-    strengths: dict[Strength, int] = {"strong": 60, "medium": 25, "weak": 10}
+    strengths: Strengths = Strengths()
     intent_window_days: int = Field(default=90, ge=1)
     fit_criteria: dict[Identifier, Criterion] = Field(min_length=1)
     intent_signals: dict[Identifier, IntentSignal] = {}

@@ -324,7 +324,7 @@ def score_intent(
                 found.setdefault(signal, source.origin)
     window_start = now - timedelta(days=questionnaire.intent_window_days)
     for event in events:
-        if event.occurred_at >= window_start:
+        if window_start <= event.occurred_at <= now:  # an event dated ahead is not behaviour yet
             found.setdefault(event.signal, f"behaviour on {event.occurred_at:%Y-%m-%d}")
     catalogue = questionnaire.all_intent_signals()
     points, signals, reasons = 0.0, [], []
@@ -367,6 +367,8 @@ def score_timing(
             continue
         points += definition.points
         reasons.append(Reason("timing", definition.points, f"{definition.label} ({origin})"))
+    if points > 100:
+        reasons.append(Reason("timing", 0, f"TIMING capped at 100 (signals added to {points:g})"))
     return min(100.0, points), signals, veto, reasons
 
 
@@ -389,7 +391,8 @@ def score_answers(
 
     w = questionnaire.weights
     fit = round(fit_result.points, 1)
-    total = round((fit * w.fit + intent * w.intent + timing * w.timing) / 100, 1)
+    # Rounded once, from the unrounded FIT: a rounded FIT could lift a total over a threshold.
+    total = round((fit_result.points * w.fit + intent * w.intent + timing * w.timing) / 100, 1)
     total_reason = Reason(
         "total",
         total,

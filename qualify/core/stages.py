@@ -281,11 +281,14 @@ def decide_stage(questionnaire: Questionnaire, score: Score, facts: LeadFacts) -
         return Decision("mql", False, checklist, tuple(reasons))
 
     unchecked = [item for item in checklist if not item.checked]
+    missing = "; ".join(f"{i.group}: {i.item}" for i in unchecked)
     if score.veto:
-        reasons.append('Stays MQL (nurture): the prospect answered "not now" (TIMING veto).')
+        reasons.append(
+            'Stays MQL (nurture): the prospect answered "not now" (TIMING veto)'
+            + (f"; unchecked boxes: {missing}." if unchecked else ".")
+        )
         return Decision("mql", True, checklist, tuple(reasons))
     if len(unchecked) > MAX_UNCHECKED:
-        missing = "; ".join(f"{i.group}: {i.item}" for i in unchecked)
         reasons.append(
             f"Stays MQL (nurture): {len(unchecked)} checklist boxes unchecked "
             f"(at most {MAX_UNCHECKED}): {missing}."
@@ -293,7 +296,7 @@ def decide_stage(questionnaire: Questionnaire, score: Score, facts: LeadFacts) -
         return Decision("mql", True, checklist, tuple(reasons))
     reasons.append(
         f"SQL: checklist passed with {len(unchecked)} unchecked box(es)"
-        + (": " + "; ".join(f"{i.group}: {i.item}" for i in unchecked) if unchecked else "")
+        + (f": {missing}" if unchecked else "")
         + "."
     )
     held = review_reason(questionnaire, score)

@@ -259,6 +259,8 @@ def _guess_block(text: str, fit_labels: Iterable[str]) -> str:
         return "total"
     if text.startswith("INTENT "):
         return "intent"
+    if text.startswith("TIMING "):
+        return "timing"
     if "veto" in text:
         return "timing"
     if any(text.startswith(label) for label in fit_labels):

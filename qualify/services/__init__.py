@@ -17,6 +17,7 @@ class Settings:
     sla_business_hours: float = 8
     business_timezone: str = "Europe/Paris"
     business_hours: tuple[int, int] = (9, 18)
+    business_country: str = ""  # ISO code whose public holidays are not business days
     mail_domain: str = "qualify.localhost"
     # A submission sooner than this after Start is quarantined (0: no minimum).
     min_seconds_to_submit: float = 0.0
@@ -32,6 +33,7 @@ class Settings:
             sla_business_hours=float(config["SLA_BUSINESS_HOURS"]),
             business_timezone=config["BUSINESS_TIMEZONE"],
             business_hours=tuple(config["BUSINESS_HOURS"]),
+            business_country=str(config.get("BUSINESS_COUNTRY") or "").strip().upper(),
             mail_domain=domain,
             min_seconds_to_submit=float(config.get("WIZARD_MIN_SECONDS") or 0),
         )

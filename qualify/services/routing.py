@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime
+from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import holidays
 import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -65,6 +69,31 @@ def ensure_fallback_owner(session: Session, settings: Settings) -> None:
     session.flush()
 
 
+@cache
+def public_holidays(country: str, year: int) -> frozenset[date]:
+    """The public holidays of ``country`` (ISO code) this year and next, for SLA clocks."""
+    if not country:
+        return frozenset()
+    return frozenset(holidays.country_holidays(country, years=(year, year + 1)))
+
+
+def check_business_calendar(country: str, hours: Sequence[int], timezone: str) -> None:
+    """Refuse at start-up a calendar the SLA clock cannot use, naming what to write."""
+    if country and country.upper() not in holidays.list_supported_countries():
+        raise ValueError(
+            f"BUSINESS_COUNTRY {country!r} is not a country whose public holidays are known: "
+            'write its ISO 3166 code (e.g. "FR", "DE", "US"), or "" for no holidays'
+        )
+    if len(hours) != 2 or not 0 <= hours[0] < hours[1] <= 24:
+        raise ValueError(f"BUSINESS_HOURS {list(hours)}: write [open, close], e.g. [9, 18]")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(
+            f"BUSINESS_TIMEZONE {timezone!r} is unknown: write an IANA name, e.g. Europe/Paris"
+        ) from exc
+
+
 def route_lead(session: Session, lead: Lead, settings: Settings, now: datetime) -> Assignment:
     """Assign an SQL to a rep, set its SLA due time and move it to ``routed``. No commit."""
     from .leads import record_stage
@@ -72,7 +101,11 @@ def route_lead(session: Session, lead: Lead, settings: Settings, now: datetime) 
     ensure_fallback_owner(session, settings)
     choice = choose_rep(rep_slots(session), lead.sector, lead.zone)
     due = add_business_hours(
-        now, settings.sla_business_hours, settings.business_timezone, settings.business_hours
+        now,
+        settings.sla_business_hours,
+        settings.business_timezone,
+        settings.business_hours,
+        public_holidays(settings.business_country, now.year),
     )
     assignment = Assignment(
         lead_id=lead.id, rep_id=choice.rep_id, assigned_at=now, sla_due_at=due, reason=choice.reason

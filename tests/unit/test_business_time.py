@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
+
 from qualify.core.business_time import add_business_hours
 
 
@@ -25,3 +27,15 @@ def test_public_holidays_are_skipped():
     christmas = frozenset({date(2026, 12, 25)})
     due = add_business_hours(datetime(2026, 12, 24, 16, 0), 2, holidays=christmas)
     assert due == datetime(2026, 12, 28, 9, 0)  # Thu 17:00 Paris +1h, then Monday +1h
+
+
+def test_round_the_clock_hours_close_at_midnight():
+    # Thu 23:00 UTC = Fri 00:00 Paris, open 0–24: 30 h = all of Friday, then Monday 06:00 Paris
+    due = add_business_hours(datetime(2026, 12, 3, 23, 0), 30, opening=(0, 24))
+    assert due == datetime(2026, 12, 7, 5, 0)
+
+
+@pytest.mark.parametrize("opening", [(9, 9), (18, 9), (-1, 18), (9, 25)])
+def test_opening_hours_that_leave_no_working_time_are_refused(opening):
+    with pytest.raises(ValueError, match="0 <= open < close <= 24"):
+        add_business_hours(datetime(2026, 12, 3, 8, 0), 1, opening=opening)

@@ -76,3 +76,84 @@ def test_every_fit_point_carries_a_reason_in_plain_words(questionnaire):
 def test_a_poor_fit_scores_low_on_every_block(questionnaire):
     score = score_answers(questionnaire, POOR_FIT_ANSWERS)
     assert (score.fit, score.intent, score.timing) == (5.0, 0, 0)  # North America: mql, half of 10
+
+
+def _tiny_questionnaire(**overrides):
+    """Two FIT criteria weighted 46 and 1, two medium INTENT signals, a trigger worth 30."""
+    from qualify.core.questionnaire import Questionnaire
+
+    def single(qid, criterion=None, **effects):
+        return {
+            "id": qid,
+            "type": "single",
+            "label": qid,
+            **({"criterion": criterion} if criterion else {}),
+            "choices": [
+                {"value": "yes", "label": "Yes", **effects},
+                {"value": "no", "label": "No", **({"fit": "none"} if criterion else {})},
+            ],
+        }
+
+    band = [{"min": 0, "max": 100, "title": "t", "text": "x"}]
+    data = {
+        "id": "tiny",
+        "version": 1,
+        "title": "Tiny",
+        "fit_criteria": {
+            "company_size": {"label": "Size", "weight": 46},
+            "role": {"label": "Role", "weight": 1},
+        },
+        "intent_signals": {
+            "webinar": {"label": "Webinar", "strength": "medium"},
+            "downloads": {"label": "Downloads", "strength": "medium"},
+        },
+        "timing_signals": {"trigger_event": {"label": "Trigger", "points": 30}},
+        "steps": [
+            {
+                "title": "s",
+                "questions": [
+                    single("size", "company_size", fit="sql"),
+                    single("role", "role", fit="sql"),
+                    single("webinar", intent=["webinar"]),
+                    single("downloads", intent=["downloads"]),
+                    single("trigger", timing=["trigger_event"]),
+                ],
+            }
+        ],
+        "contact": {"fields": [{"name": "email", "label": "E"}], "consent": "ok"},
+        "diagnostic": {"dimensions": [{"id": "d", "label": "D", "bands": band}], "bands": band},
+        "next_step": {"text": "x"},
+        **overrides,
+    }
+    return Questionnaire.model_validate(data)
+
+
+def test_the_total_is_rounded_once_so_rounding_never_lifts_a_lead_over_a_threshold():
+    q = _tiny_questionnaire()
+    values = {"size": "yes", "role": "no", "webinar": "yes", "downloads": "yes", "trigger": "yes"}
+    score = score_answers(q, values)
+    # FIT 46/47 = 97.87…; total 97.87 × 50% + 50 × 30% + 30 × 20% = 69.94 (69.95 from FIT 97.9)
+    assert score.fit == 97.9
+    assert score.total == 69.9
+    assert score.total < q.thresholds.sql
+
+
+def test_a_strength_left_out_of_the_override_keeps_its_default():
+    q = _tiny_questionnaire(strengths={"strong": 70})
+    assert (q.strengths["strong"], q.strengths["medium"], q.strengths["weak"]) == (70, 25, 10)
+    score = score_answers(q, {"webinar": "yes"})
+    assert score.intent == 25
+
+
+def test_timing_over_100_says_it_was_capped(questionnaire):
+    score = score_answers(questionnaire, HOT_ANSWERS)  # trigger 30 + project 50 + timeline 50
+    assert score.timing == 100
+    capped = [r for r in score.reasons if r.block == "timing" and "capped at 100" in r.text]
+    assert capped and "130" in capped[0].text
+
+
+def test_behaviour_dated_in_the_future_does_not_count_yet(questionnaire):
+    now = datetime(2026, 12, 1)
+    ahead = BehaviourEvent("pricing_visits", now + timedelta(days=3))
+    score = score_answers(questionnaire, answers(demo="no"), [ahead], now=now)
+    assert "pricing_visits" not in score.intent_signals

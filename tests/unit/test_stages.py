@@ -81,3 +81,12 @@ def test_not_now_vetoes_an_sql_candidate(questionnaire):
 def test_the_checklist_has_spec_groups(questionnaire):
     groups = {item.group for item in decide(questionnaire, HOT_ANSWERS).checklist}
     assert groups == {"FIT", "INTENT", "TIMING", "DATA"}
+
+
+def test_a_vetoed_candidate_names_its_unchecked_boxes_too(questionnaire):
+    from qualify.core.stages import LeadFacts
+
+    decision = decide(questionnaire, answers(timeline="not_now"), LeadFacts(False, False))
+    assert decision.stage == "mql"
+    assert "not now" in decision.reasons[-1]
+    assert "DATA: business email" in decision.reasons[-1]
