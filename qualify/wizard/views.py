@@ -19,13 +19,13 @@ from ..db import get_db
 from ..delivery import enqueue_delivery
 from ..embed.framing import frame_ancestors
 from ..i18n import localised_questionnaire, use_language
-from ..models import Response
 from ..questionnaires import Published, registry
 from ..services import Settings
 from ..services.responses import (
     ResponseClosedError,
+    ResponseState,
     UnknownResponseError,
-    get_response,
+    read_response,
     save_answers,
     start_response,
     submit_response,
@@ -284,10 +284,11 @@ def load_published(questionnaire_id: str) -> Published:
     return published
 
 
-def load_response(questionnaire_id: str, token: str) -> tuple[Published, Response]:
-    """The questionnaire and the response, or a friendly 404 if either is unknown."""
+def load_response(questionnaire_id: str, token: str) -> tuple[Published, ResponseState]:
+    """The questionnaire and the response as the pages read it, or a friendly 404 if either
+    is unknown."""
     published = load_published(questionnaire_id)
-    response = get_response(db_session(), token)
+    response = read_response(db_session(), token)
     if response.questionnaire_id != questionnaire_id:
         raise WizardNotFoundError(token)
     return published, response
@@ -317,7 +318,7 @@ def read_hidden_fields(questionnaire: Questionnaire, values: Mapping[str, str]) 
     return hidden
 
 
-def form_for(published: Published, response: Response, number: int, **values) -> StepForm:
+def form_for(published: Published, response: ResponseState, number: int, **values) -> StepForm:
     """Step ``number``'s form in the response's language, bound to ``values``."""
     language = response.language
     questionnaire = localised(published, language)
@@ -355,14 +356,14 @@ def answers_to_save(
     return answers
 
 
-def furthest_step(questionnaire: Questionnaire, response: Response) -> int:
+def furthest_step(questionnaire: Questionnaire, response: ResponseState) -> int:
     """The furthest step the prospect may open: the first shown one after the last step
     completed."""
     last = min(response.step, contact_step(questionnaire) - 1)
     return next_step(questionnaire, response.answer_map(), last)
 
 
-def redirect_if_elsewhere(published: Published, response: Response, number: int):
+def redirect_if_elsewhere(published: Published, response: ResponseState, number: int):
     """A redirect when the step can't be shown: submitted → result; not reached yet → the
     furthest step reached; hidden by an answer (show_if) → the next shown step; None when
     the step is fine."""
@@ -410,7 +411,7 @@ def reveals_on_page(questionnaire: Questionnaire, number: int) -> bool:
 
 def render_step(
     published: Published,
-    response: Response,
+    response: ResponseState,
     number: int,
     form: StepForm,
     expired: bool = False,
