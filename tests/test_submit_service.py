@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -103,3 +103,33 @@ def test_without_a_business_country_every_weekday_counts(app, session, published
     )
     assignment = session.scalar(select(Assignment).where(Assignment.lead_id == result.lead_id))
     assert assignment.sla_due_at == datetime(2025, 12, 25, 15, 0)
+
+
+def _answer_twice(session, published, days_between):
+    """A "not now" submitted first, then a second response that leaves TIMING's question out."""
+    q = published.questionnaire
+    first_at = datetime(2026, 1, 5, 10, 0)
+    values = {**answers(timeline="not_now"), **contact()}
+    response = start_response(session, q.id, q.version, {})
+    save_answers(session, response.token, values, step=len(q.steps))
+    first = submit_response(session, response.token, published, Settings(), now=first_at)
+    again = {k: v for k, v in {**HOT_ANSWERS, **contact()}.items() if k != "timeline"}
+    response = start_response(session, q.id, q.version, {})
+    save_answers(session, response.token, again, step=len(q.steps))
+    later = first_at + timedelta(days=days_between)
+    second = submit_response(session, response.token, published, Settings(), now=later)
+    assert second.lead_id == first.lead_id
+    return first, second
+
+
+def test_a_not_now_answered_within_six_months_still_vetoes_a_merged_lead(app, session, published):
+    load_reps(session, app.config["REPS_FILE"])
+    first, second = _answer_twice(session, published, days_between=30)
+    assert first.stage == "mql" and second.stage == "mql"
+
+
+def test_a_not_now_older_than_six_months_no_longer_vetoes(app, session, published):
+    load_reps(session, app.config["REPS_FILE"])
+    first, second = _answer_twice(session, published, days_between=200)
+    assert first.stage == "mql"
+    assert second.stage == "routed"

@@ -186,6 +186,24 @@ def describe_answer(question: Question, answer: Answer) -> str:
     return str(answer)
 
 
+#: A "not now" vetoes for this long after it was answered (SPEC: "in the last 6 months").
+VETO_DAYS = 183
+
+
+def vetoing_answers(questionnaire: Questionnaire, answers: Answers) -> set[str]:
+    """The questions whose answer carries a TIMING veto ("not now")."""
+    vetoes = {name for name, signal in questionnaire.all_timing_signals().items() if signal.veto}
+    return {
+        question.id
+        for question in questionnaire.questions()
+        if any(
+            signal in vetoes
+            for effect in effects_of(question, answers.get(question.id))
+            for signal in effect.timing
+        )
+    }
+
+
 @dataclass(frozen=True)
 class Source:
     """Where effects come from: a shown question's answer, or a hidden field's value."""

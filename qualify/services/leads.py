@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..core.emails import email_domain, is_business_email, normalise_email
-from ..core.scoring import routing_values, score_answers
+from ..core.scoring import VETO_DAYS, routing_values, score_answers, vetoing_answers
 from ..core.stages import OPEN_STAGES, QUARANTINED, Decision, LeadFacts, decide_stage
 from ..models import Assignment, Delivery, Lead, Response, ScoreSnapshot, StageEvent
 from . import Settings
@@ -91,16 +91,26 @@ def lead_facts(session: Session, lead: Lead, settings: Settings) -> LeadFacts:
     )
 
 
-def merged_answers(session: Session, lead: Lead) -> dict:
-    """All answers of the lead's submitted responses, the newest answer winning."""
+def merged_answers(
+    session: Session, lead: Lead, questionnaire=None, now: datetime | None = None
+) -> dict:
+    """All answers of the lead's submitted responses, the newest answer winning. With a
+    questionnaire and ``now``, a "not now" answered over ``VETO_DAYS`` before is left out:
+    the veto holds six months, not forever."""
     answers: dict = {}
     responses = session.scalars(
         select(Response)
         .where(Response.lead_id == lead.id, Response.status == "submitted")
         .order_by(Response.submitted_at, Response.id)
     )
+    veto_ends = now - timedelta(days=VETO_DAYS) if now is not None else None
     for response in responses:
-        answers.update(response.answer_map())
+        given = response.answer_map()
+        old = veto_ends and response.submitted_at and response.submitted_at < veto_ends
+        if questionnaire is not None and old:
+            for question_id in vetoing_answers(questionnaire, given):
+                given.pop(question_id)
+        answers.update(given)
     return answers
 
 
@@ -173,7 +183,7 @@ class Rescored:
 
 def evaluate_lead(session: Session, lead: Lead, questionnaire, settings: Settings, now):
     """Score the lead's merged answers and decide its stage, without storing anything."""
-    answers = merged_answers(session, lead)
+    answers = merged_answers(session, lead, questionnaire, now)
     score = score_answers(questionnaire, answers, now=now)
     return score, decide_stage(questionnaire, score, lead_facts(session, lead, settings))
 
