@@ -30,7 +30,7 @@ from ..services.responses import (
     start_response,
     submit_response,
 )
-from .fields import FieldView, describe_contact_fields, describe_questions
+from .fields import FieldView, describe_consent, describe_contact_fields, describe_questions
 from .forms import (
     CONTACT_PREFIX,
     StepForm,
@@ -40,6 +40,8 @@ from .forms import (
     step_form_class,
 )
 from .honeypot import note_honeypot
+from .panel import panel_html
+from .prerender import PageValues, can_fill, step_page
 from .steps import (
     answers_to_clear,
     contact_step,
@@ -213,11 +215,7 @@ def live_panel(questionnaire_id: str, token: str):
         form = form_for(published, response, number, formdata=request.form)
         form.validate()
         answers.update(answers_from_form(questionnaire, number, form))
-    return render_template(
-        "wizard/_panel_body.html",
-        questionnaire=questionnaire,
-        diagnostic=diagnose(questionnaire, answers),
-    )
+    return panel_html(diagnose(questionnaire, answers))
 
 
 @bp.post("/<questionnaire_id>/r/<token>/fields")
@@ -418,29 +416,60 @@ def render_step(
     **extra: object,
 ) -> str:
     """The step page: its shown fields with the form's values and errors, the progress over
-    the steps that will be shown, and the live diagnostic of the saved answers."""
-    questionnaire = localised(published, response.language)
+    the steps that will be shown, and the live diagnostic of the saved answers.
+
+    Filled into the page pre-rendered for this step and these questions (``prerender``),
+    unless it shows errors or notices: then rendered in full.
+    """
+    language = response.language
+    questionnaire = localised(published, language)
     contact = is_contact_step(questionnaire, number)
-    step = None if contact else questionnaire.steps[number - 1]
     saved = response.answer_map()
     answers = {**saved, **answers_from_form(questionnaire, number, form)}
     position, total = progress(questionnaire, answers, number)
-    return render_template(
-        "wizard/step.html",
-        questionnaire=questionnaire,
-        token=response.token,
-        number=number,
-        position=position,
-        total=total,
-        title=questionnaire.contact.title if contact else step.title,
-        intro=questionnaire.contact.intro if contact else step.intro,
-        contact=contact,
-        form=form,
-        fields=describe_page(questionnaire, number, form, answers, response.language),
-        reveals=reveals_on_page(questionnaire, number),
-        previous=previous_step(questionnaire, answers, number) if number > 1 else None,
-        form_token=sign_form_token(response.token, number),
-        expired=expired,
-        **extra,
-        diagnostic=diagnose(questionnaire, saved),
+    fields = describe_page(questionnaire, number, form, answers, language)
+    if contact:
+        fields.append(describe_consent(questionnaire, form))
+    previous = previous_step(questionnaire, answers, number) if number > 1 else None
+    values = PageValues(
+        response.token,
+        position,
+        total,
+        sign_form_token(response.token, number),
+        panel_html(diagnose(questionnaire, saved)),
     )
+
+    def render(values: PageValues, views: list, **more: object) -> str:
+        return render_template(
+            "wizard/step.html",
+            questionnaire=questionnaire,
+            token=values.token,
+            number=number,
+            position=values.position,
+            total=values.total,
+            title=questionnaire.contact.title if contact else questionnaire.steps[number - 1].title,
+            intro=questionnaire.contact.intro if contact else questionnaire.steps[number - 1].intro,
+            contact=contact,
+            form=form,
+            fields=views[:-1] if contact else views,
+            consent=views[-1] if contact else None,
+            reveals=reveals_on_page(questionnaire, number),
+            previous=previous,
+            form_token=values.form_token,
+            panel_html=values.panel,
+            **more,
+        )
+
+    if expired or extra or not can_fill(response.token, fields):
+        return render(values, fields, expired=expired, **extra)
+    key = (
+        questionnaire.id,
+        published.content_hash,
+        language,
+        number,
+        tuple(view.field.name for view in fields),
+        previous is not None,
+        request.script_root,
+        current_app.config["PARTIAL_RESPONSE_DAYS"],
+    )
+    return step_page(current_app, key, fields, render).fill(values, fields)
