@@ -31,6 +31,36 @@ class FieldView:
     min_label: str | None = None
     max_label: str | None = None
 
+    # What the prospect entered, as the macros show it (a pre-rendered page fills the same
+    # in: qualify.wizard.prerender).
+
+    def on_values(self) -> list:
+        """The values shown ticked or selected."""
+        if self.kind == "multiple":
+            return self.field.data or []
+        if self.kind == "choice":
+            return [self.field.data]
+        if self.kind == "consent":
+            return ["y"] if self.field.data else []
+        return [self.field._value()]  # scale, select: compared as the text shown
+
+    def checked(self, value) -> str:
+        """`` checked`` on the radio or checkbox of ``value`` when it is ticked."""
+        return " checked" if value in self.on_values() else ""
+
+    def selected(self, value) -> str:
+        """`` selected`` on the option of ``value`` when it is the one chosen."""
+        return " selected" if value in self.on_values() else ""
+
+    def value_text(self) -> str:
+        """A text input's value (escaped by the template)."""
+        return self.field._value()
+
+
+def describe_consent(questionnaire: Questionnaire, form: StepForm) -> FieldView:
+    """The contact step's consent box."""
+    return FieldView(form.consent, "consent", questionnaire.contact.consent, True)
+
 
 def describe_contact_fields(questionnaire: Questionnaire, form: StepForm) -> list[FieldView]:
     """The contact step's fields, with their input types and autocomplete tokens."""
