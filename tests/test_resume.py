@@ -94,6 +94,14 @@ def test_no_link_is_sent_without_consent_or_a_valid_address(app, client, questio
     assert outbox_messages(app) == []
 
 
+def test_the_link_box_refuses_an_address_the_mail_path_cannot_send_to(app, client, questionnaire):
+    token = start(client)
+    data = step_answers(questionnaire, 1, HOT_ANSWERS)
+    reply = ask_for_link(client, token, 1, data, email_address="jörg@bigco.example")
+    assert reply.status_code == 422 and "valid email address" in reply.text
+    assert resume_deliveries(app) == []
+
+
 def test_at_most_a_few_links_per_response_so_the_box_cannot_flood_an_inbox(
     app, client, questionnaire
 ):

@@ -258,6 +258,33 @@ def test_a_bad_email_is_refused_with_the_other_contact_fields_kept(client, quest
     assert stored(client.application, token).status == "in_progress"
 
 
+@pytest.mark.parametrize(
+    "address",
+    [
+        "jörg@bigco.example",  # a non-ASCII local part needs SMTPUTF8: the mail path can't
+        "claire@bigco.test",  # a reserved domain
+        '"claire dupont"@bigco.example',  # a quoted local part
+    ],
+)
+def test_an_address_the_mail_path_cannot_send_to_is_refused_at_the_form(
+    app, client, questionnaire, address
+):
+    token = start(client)
+    for number in range(1, len(questionnaire.steps) + 1):
+        post_step(client, token, number, step_answers(questionnaire, number, HOT_ANSWERS))
+    reply = post_step(client, token, len(questionnaire.steps) + 1, contact_form(email=address))
+    assert reply.status_code == 422
+    assert "Please enter a valid email address" in reply.text
+    assert input_value(reply.text, "email") == address
+    assert stored(app, token).status == "in_progress" and count_leads(app) == 0
+
+
+def test_an_internationalised_domain_is_accepted_at_the_form(app, client, questionnaire):
+    token, reply = walk(client, questionnaire, email="claire@bücher.example")
+    assert reply.status_code in (200, 303), reply.text
+    assert stored(app, token).status == "submitted"
+
+
 def test_consent_is_required_to_submit(app, client, questionnaire):
     token = start(client)
     for number in range(1, len(questionnaire.steps) + 1):

@@ -27,7 +27,6 @@ from wtforms import (
 from wtforms.fields import FloatField
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -35,6 +34,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..core.addresses import AddressError, check_deliverable_address
 from ..core.countries import COUNTRY_CODES
 from ..core.questionnaire import ContactField, Question, Questionnaire
 
@@ -86,6 +86,27 @@ class PhoneNumber:
             raise ValidationError(self.message) from exc
         if not phonenumbers.is_valid_number(number):
             raise ValidationError(self.message)
+
+
+class DeliverableEmail:
+    """An address the mail path can send to (``check_deliverable_address``): refused here,
+    while the prospect can fix it, rather than failed later by the worker. Stricter than
+    WTForms' ``Email``, which lets through what SMTP cannot carry (``jörg@...`` needs
+    SMTPUTF8, which the mail path does not speak)."""
+
+    def __init__(self, message=None):
+        self.message = message
+
+    def __call__(self, form, field) -> None:
+        if not field.data:
+            return
+        try:
+            check_deliverable_address(field.data)
+        except AddressError as exc:
+            message = self.message or _(
+                "Please enter a valid email address, e.g. name@company.com."
+            )
+            raise ValidationError(str(message)) from exc
 
 
 def format_phone(value: str, region: str = PHONE_REGION) -> str:
@@ -199,7 +220,7 @@ def make_question_field(question: Question):
             validators=[
                 _presence(question.required, _("Please enter an email address.")),
                 Length(max=254, message=_("An email address has at most 254 characters.")),
-                Email(message=_("Please enter a valid email address, e.g. name@company.com.")),
+                DeliverableEmail(),
             ],
         )
     if question.type == "phone":
@@ -242,9 +263,7 @@ def make_contact_field(field: ContactField):
         Length(max=max_length, message=length_message()),
     ]
     if field.name == "email":
-        validators.append(
-            Email(message=_("Please enter a valid email address, e.g. name@company.com."))
-        )
+        validators.append(DeliverableEmail())
         return EmailField(field.label, filters=[_strip], validators=validators)
     if field.name == "phone":
         validators.append(PhoneNumber())

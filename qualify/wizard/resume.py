@@ -13,13 +13,13 @@ from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from wtforms import BooleanField, EmailField, Form
-from wtforms.validators import DataRequired, Email, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..delivery import enqueue_delivery
 from ..services import Settings
 from ..services.responses import get_response, save_answers
 from ..services.resume import TooManyResumeLinksError, request_resume_link
-from .forms import answers_from_form, is_contact_step
+from .forms import DeliverableEmail, answers_from_form, is_contact_step
 from .resume_links import link_days, read_resume_token
 from .views import (
     bp,
@@ -46,8 +46,8 @@ class ResumeForm(Form):
                 message=lazy_gettext("Please enter your email so we can send you the link.")
             ),
             Length(max=254, message=lazy_gettext("An email address has at most 254 characters.")),
-            Email(
-                message=lazy_gettext("Please enter a valid email address, e.g. name@company.com.")
+            DeliverableEmail(
+                lazy_gettext("Please enter a valid email address, e.g. name@company.com.")
             ),
         ],
     )
