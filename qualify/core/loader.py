@@ -11,6 +11,9 @@ Three passes, each collecting all the mistakes it finds:
    signals and dimensions, routing questions, unfed criteria, score bands with gaps,
    ``show_if`` on later or unknown questions, unknown country codes, an SQL threshold no
    answers can reach, translations and checklist overrides naming what does not exist.
+   When the model refused part of the file, these checks still run on the rest (an unknown
+   key near a valid one read as that one, what cannot be read left out), so that every
+   mistake is reported in one run; a finding about something left out is not reported.
 
 Pure: PyYAML and pydantic only.
 """
@@ -103,6 +106,10 @@ def load_questionnaire_text(text: str, file: str) -> Questionnaire:
     questionnaire, findings = validate_data(data)
     if questionnaire is not None:
         findings += check_references(questionnaire)
+    elif findings:
+        # The model refused part of the file: check the references of the rest all the
+        # same, so that every mistake is reported in one run, not only the model's.
+        findings += check_references_despite_errors(data)
     errors += [locate_finding(finding, source, file) for finding in findings]
     if errors:
         raise QuestionnaireError(sorted(errors, key=lambda e: (e.line or 0, e.column or 0)))
@@ -486,6 +493,9 @@ def describe_validation_error(error: Mapping[str, Any]) -> Finding:
     elif kind in EXPECTED:
         message = f"expected {EXPECTED[kind]}, found {describe_value(found)}"
         hint = hint_type(kind, found, path)
+    elif kind == "string_pattern_mismatch":
+        message = f"{describe_value(found)} is not a valid name here"
+        hint = hint_constraint(kind, ctx, found)
     elif kind == "value_error":
         # A RuleError carries its own hint; plain ValueErrors get the model's.
         message = str(ctx["error"])
@@ -658,11 +668,172 @@ def field_names(model: type[BaseModel] | None) -> list[str]:
     return list(model_fields_by_key(model)) if model else []
 
 
+# -- 2b. references of a file the model refused: check the rest all the same ------------
+
+#: Rounds of leaving out what the model refuses before giving up on the reference checks.
+SALVAGE_ROUNDS = 20
+
+
+@dataclass
+class Salvage:
+    """The file's data with what the model refused renamed (an unknown key near a valid
+    one, as the hint says) or left out, and the way back from its paths to the file's.
+
+    Reference checks run on what remains; a finding naming something left out is dropped
+    (it would say "does not exist" of a thing that is in the file, only broken)."""
+
+    original: Any
+    renames: dict[DataPath, str] = field(default_factory=dict)
+    removed: set[DataPath] = field(default_factory=set)
+    lost: set[str] = field(default_factory=set)
+    kept_items: dict[DataPath, list[int]] = field(default_factory=dict)
+    key_origin: dict[DataPath, dict[str, str]] = field(default_factory=dict)
+
+    def build(self) -> Any:
+        self.kept_items, self.key_origin = {}, {}
+        return self._build(self.original, ())
+
+    def _build(self, value: Any, path: DataPath) -> Any:
+        if isinstance(value, dict):
+            out, origin = {}, {}
+            for key, item in value.items():
+                here = (*path, key)
+                if here in self.removed:
+                    continue
+                name = self.renames.get(here, key)
+                origin[name] = key
+                out[name] = self._build(item, here)
+            self.key_origin[path] = origin
+            return out
+        if isinstance(value, list):
+            kept = [i for i in range(len(value)) if (*path, i) not in self.removed]
+            self.kept_items[path] = kept
+            return [self._build(value[i], (*path, i)) for i in kept]
+        return value
+
+    def to_original(self, path: DataPath) -> DataPath:
+        """A path in the built data as the path in the file's data."""
+        original: DataPath = ()
+        for segment in path:
+            if isinstance(segment, int) and original in self.kept_items:
+                kept = self.kept_items[original]
+                segment = kept[segment] if segment < len(kept) else segment
+            elif isinstance(segment, str):
+                segment = self.key_origin.get(original, {}).get(segment, segment)
+            original = (*original, segment)
+        return original
+
+    def refuse(self, built: Any, error: Mapping[str, Any]) -> bool:
+        """Rename or leave out what ``error`` is about; False if nothing can be."""
+        loc = tuple(error["loc"])
+        if error["type"] == "extra_forbidden":
+            close, parent = nearest_field(loc), value_at(built, loc[:-1])
+            if close and isinstance(parent, dict) and close not in parent:
+                self.renames[self.to_original(loc)] = close
+                return True
+        elif error["type"] == "missing" or (loc and loc[-1] == "[key]"):
+            loc = loc[:-1]
+        path = removable_path(built, existing_prefix(built, loc))
+        if path is None:
+            return False
+        original = self.to_original(path)
+        self.removed.add(original)
+        lost = names_in(value_at(self.original, original), path[-1])
+        # A refused name's fixed spelling ('Company Size' → 'company_size') is lost too.
+        self.lost |= lost | {slugify(name, "_") for name in lost}
+        return True
+
+    def keeps(self, finding: Finding) -> bool:
+        return not any(f"'{name}'" in finding.message for name in self.lost)
+
+
+def check_references_despite_errors(data: Any) -> list[Finding]:
+    """The reference findings of what the model accepts in a file it refused, located in
+    the file; none when too much is broken to tell."""
+    if not isinstance(data, dict):
+        return []
+    salvage = Salvage(data)
+    for _ in range(SALVAGE_ROUNDS):
+        built = salvage.build()
+        try:
+            questionnaire = Questionnaire.model_validate(built)
+        except ValidationError as exc:
+            errors = drop_misspelled_missing(exc.errors())  # the rename supplies them
+            refused = [salvage.refuse(built, error) for error in errors]
+            if not any(refused):
+                return []
+            continue
+        # Reachability is left out: the refused parts may be what would reach SQL.
+        return [
+            Finding(
+                salvage.to_original(f.path),
+                f.message,
+                f.hint,
+                f.at_key,
+                None if f.also is None else salvage.to_original(f.also),
+            )
+            for f in check_references(questionnaire, reachable=False)
+            if salvage.keeps(f)
+        ]
+    return []
+
+
+def value_at(data: Any, path: DataPath) -> Any:
+    for segment in path:
+        data = data[segment]
+    return data
+
+
+def existing_prefix(data: Any, path: DataPath) -> DataPath:
+    """The longest start of ``path`` that is in ``data`` (pydantic adds union tags)."""
+    found: DataPath = ()
+    for segment in path:
+        in_mapping = isinstance(data, dict) and isinstance(segment, str) and segment in data
+        in_list = isinstance(data, list) and isinstance(segment, int) and segment < len(data)
+        if not (in_mapping or in_list):
+            break
+        data = data[segment]
+        found = (*found, segment)
+    return found
+
+
+def removable_path(data: Any, path: DataPath) -> DataPath | None:
+    """``path`` or its nearest ancestor that can be left out: a list item, an entry of a
+    free mapping, or a model field with a default. None if only the whole file could."""
+    while path:
+        parent = value_at(data, path[:-1])
+        if isinstance(parent, list):
+            return path
+        model = find_model(path[:-1])
+        fields = model.model_fields if model else {}
+        by_key = {info.alias or name: info for name, info in fields.items()}
+        key = path[-1]
+        if key not in by_key or not by_key[key].is_required():
+            return path
+        path = path[:-1]
+    return None
+
+
+def names_in(value: Any, key: str | int) -> set[str]:
+    """The names a left-out part carries (its key, ids, mapping keys, texts)."""
+    names = {key} if isinstance(key, str) else set()
+    if isinstance(value, dict):
+        for k, v in value.items():
+            names |= names_in(v, k)
+    elif isinstance(value, list):
+        for item in value:
+            names |= names_in(item, 0)
+    elif isinstance(value, str):
+        names.add(value)
+    return names
+
+
 # -- 3. references the model cannot check on its own ------------------------------------
 
 
-def check_references(questionnaire: Questionnaire) -> list[Finding]:
-    """Mistakes across the questionnaire: ids, criteria, signals, dimensions, routing, bands."""
+def check_references(questionnaire: Questionnaire, reachable: bool = True) -> list[Finding]:
+    """Mistakes across the questionnaire: ids, criteria, signals, dimensions, routing, bands
+    (and, with ``reachable``, whether the SQL threshold can be reached)."""
     findings = [
         *check_question_ids(questionnaire),
         *check_criteria(questionnaire),
@@ -679,7 +850,7 @@ def check_references(questionnaire: Questionnaire) -> list[Finding]:
         *check_translations(questionnaire),
     ]
     # What is reachable is only meaningful once criteria and signals are all known.
-    return findings or check_sql_reachable(questionnaire)
+    return findings or (check_sql_reachable(questionnaire) if reachable else [])
 
 
 def iter_questions(questionnaire: Questionnaire) -> Iterator[tuple[DataPath, Question]]:

@@ -417,3 +417,78 @@ def test_every_reference_mistake_is_reported_in_one_run(tmp_path):
     assert any("'company_size' is fed by no question" in m for m in messages)
     assert any("demo_requets" in m for m in messages)
     assert any("routing.zone" in m for m in messages)
+
+
+
+def test_model_and_reference_mistakes_are_reported_in_one_run(tmp_path):
+    """A misspelt key no longer hides the reference checks: they run on the rest."""
+    show_if = '        show_if: {question: demo, equals: "yes"}\n'
+    text = (
+        tiny('label: "Your role?"', 'labl: "Your role?"')
+        .replace("intent: [demo_request]", "intent: [demo_requets]")
+        .replace("criterion: company_size\n", "criterion: company_size\n" + show_if, 1)
+        .replace('"Founder", fit: sql}', '"Founder", fit: sql, intent: [webinr]}')
+    )
+    errors = load_errors(tmp_path, text)
+    assert [(e.line, e.message.split(" ")[0]) for e in errors] == [
+        (line_of(text, "show_if: {question: demo"), "show_if"),
+        (line_of(text, "labl:"), "unknown"),
+        (line_of(text, "webinr"), "unknown"),  # inside the question with the misspelt key
+        (line_of(text, "demo_requets"), "unknown"),
+    ]
+    assert the_error(errors, "which comes later").hint.startswith("a condition can only read")
+    assert the_error(errors, "demo_requets").hint.startswith("did you mean 'demo_request'?")
+
+
+def test_a_refused_question_is_not_also_reported_as_missing(tmp_path):
+    # The role question is refused (bad type) and routing.zone names it: also saying
+    # "question 'role' does not exist" would send the author after the wrong mistake.
+    role_type = 'type: single\n        label: "Your role?"'
+    text = tiny(role_type, role_type.replace("single", "singel"))
+    text = text.replace("[active_project]", "[someday]")
+    errors = load_errors(tmp_path, text)
+    assert [e.message.split(":")[0] for e in errors] == [
+        "steps[0].questions[1].type",
+        "unknown TIMING signal 'someday'",
+    ]
+    assert errors[0].hint.startswith("write one of 'single'")
+    assert errors[1].line == line_of(text, "someday")
+
+
+def test_a_refused_name_is_not_also_reported_as_undeclared(tmp_path):
+    text = tiny("  role: {label", "  Role: {label").replace("[demo_request]", "[demo_requets]")
+    errors = load_errors(tmp_path, text)
+    assert [e.line for e in errors] == [line_of(text, "Role: {"), line_of(text, "demo_requets")]
+    assert errors[0].message == "fit_criteria.Role (a key): the text 'Role' is not a valid name here"
+    assert errors[0].hint.endswith("e.g. 'role'")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "fragment", "at"),
+    [
+        ('label: "Staff"', "label: off", "unquoted off", "off"),
+        ("{value: small,", "{value: 0755,", "leading zero", "0755"),
+        ('label: "1-49"', "label: 1:10", "base-60", "1:10"),
+        ('title: "Tiny"\n', 'title: "Tiny"\ntitle: "Again"\n', "duplicate key", 'title: "Again"'),
+        ("consent: ", "consent: &a ", "anchor '&a'", "&a"),
+        ('consent: "I agree."', 'consent: !!str "I agree."', "tag '!!str'", "!!str"),
+        ('label: "Your role?"', 'labl: "Your role?"', "unknown key 'labl'", "labl"),
+        ('title: "Tiny"', "title: [Tiny]", "expected text", "[Tiny]"),
+        ("- id: demo", "- id: size", "used twice", "size\n        type: yes_no"),
+        ("[demo_request]", "[demo_requets]", "demo_requets", "demo_requets"),
+        ("{data: 2}", "{date: 2}", "dimension 'date'", "date: 2"),
+    ],
+    ids=[
+        "boolean word", "octal", "base 60", "duplicate key", "anchor", "tag", "unknown key",
+        "wrong type", "duplicate id", "unknown signal", "unknown dimension",
+    ],
+)  # fmt: skip
+def test_a_mistake_points_at_the_line_and_column_where_it_is_written(
+    tmp_path, old, new, fragment, at
+):
+    text = tiny(old, new)
+    error = the_error(load_errors(tmp_path, text), fragment)
+    offset = text.index(at)
+    line_start = text.rindex("\n", 0, offset) + 1
+    assert (error.line, error.column) == (text.count("\n", 0, offset) + 1, offset - line_start + 1)
+    assert error.hint
