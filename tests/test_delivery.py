@@ -10,6 +10,8 @@ import shutil
 import smtplib
 from datetime import timedelta
 from email import policy
+from email.header import decode_header, make_header
+from email.utils import getaddresses
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -507,3 +509,43 @@ def test_a_worker_killed_after_writing_the_outbox_copy_does_not_write_a_second(
     assert (delivery.state, delivery.attempts) == ("sent", 2)
     assert list(outbox_messages(app)) == [first]
     assert "handing over" not in (delivery.last_error or "")
+
+
+def rfc2047_decoded(raw: bytes, header: str) -> str:
+    """A header as RFC 2047 decoders (mail clients) read it: the space between two adjacent
+    encoded words is dropped, unlike CPython's modern parser, which adds one in a phrase."""
+    value = email.message_from_bytes(raw, policy=policy.compat32)[header]
+    return str(make_header(decode_header(value)))
+
+
+@pytest.mark.parametrize(
+    "name, company",
+    [
+        (
+            "Marie-Bérénice-Alexandrine de La Rochefoucauld-Montmorency",
+            "Banque Populaire des Territoires d'Outre-Mer SA",
+        ),
+        ("Ζωή Παπαδοπούλου-Κωνσταντινοπούλου Αλεξανδροπούλου", "Ελληνικά Δεδομένα Α.Ε."),
+        ("Łukasz Żółć-Grzegorzewski Wojciechowski-Kowalczyk", "Przedsiębiorstwo Wielobranżowe"),
+        ("山田 太郎", "東京データ株式会社 グローバル ソリューションズ"),
+    ],
+)
+def test_long_unicode_names_fold_without_losing_or_adding_a_space(app, name, company):
+    lead = a_lead(name=name, first_name=name.split()[0], company=company)
+    with app.app_context():
+        raw, _ = parsed(
+            compose(
+                a_delivery("dossier", "rep@acme.example"),
+                lead,
+                b"%PDF",
+                why=[],
+                sla_due_at=None,
+                rep_name=name,
+            )
+        )
+    head = raw_headers(raw)
+    assert head.isascii()
+    assert max(len(line) for line in head.split(b"\r\n")) <= 78
+    assert rfc2047_decoded(raw, "Subject") == f"SQL: {company} — {name} (due no SLA)"
+    ((display, address),) = getaddresses([rfc2047_decoded(raw, "To")])
+    assert (display, address) == (name, "rep@acme.example")

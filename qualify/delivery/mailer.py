@@ -16,7 +16,9 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import policy as email_policy
+from email.header import Header
 from email.parser import BytesHeaderParser
+from email.utils import encode_rfc2231, formataddr, parseaddr
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -67,6 +69,53 @@ _environment = Environment(
     lstrip_blocks=True,
     keep_trailing_newline=True,
 )
+
+
+#: Flask-Mail sets the modern SMTP policy, which refolds every header: CPython's folder drops
+#: the space at a fold between two encoded words ("— Marie" became "—Marie") and splits a
+#: long word in two ("Montmoren cy"). Headers are encoded here, once, by ``email.header``.
+SMTP_POLICY = email_policy.compat32.clone(linesep="\r\n")
+
+
+def encode_header(value: str, name: str) -> str | Header:
+    """An unstructured header: ASCII as it is (folded at spaces), else RFC 2047 encoded words
+    that carry every space inside them."""
+    return value if value.isascii() else Header(value, "utf-8", header_name=name)
+
+
+def encode_address(address: str | tuple[str, str], name: str) -> str | Header:
+    """``Name <addr>`` with a non-ASCII display name as RFC 2047 encoded words."""
+    display, addr = parseaddr(address) if isinstance(address, str) else address
+    if display.isascii():
+        return formataddr((display, addr))
+    header = Header(display, "utf-8", header_name=name)
+    header.append(f"<{addr}>", "us-ascii")
+    return header
+
+
+class QualifyMessage(Message):
+    """A Flask-Mail message whose Subject, From and To are encoded once, and not refolded."""
+
+    def _message(self):
+        message = super()._message()
+        message.policy = SMTP_POLICY
+        if self.subject:
+            message.replace_header("Subject", encode_header(self.subject, "Subject"))
+        message.replace_header("From", encode_address(self.sender, "From"))
+        del message["To"]
+        for recipient in self.recipients:
+            message["To"] = encode_address(recipient, "To")
+        for part in message.walk():
+            name = part.get_filename()
+            if name and not name.isascii():
+                # RFC 6266: clients that read filename* get the UTF-8 name, the others ASCII.
+                fallback = part.get_param("name") or "attachment.pdf"
+                part.replace_header(
+                    "Content-Disposition",
+                    f"attachment; filename*={encode_rfc2231(name, 'utf-8')}; "
+                    f'filename="{fallback}"',
+                )
+        return message
 
 
 @dataclass(frozen=True)
@@ -245,7 +294,7 @@ def format_due(value: datetime | None, timezone: str = "UTC") -> str:
 
 
 def _message(delivery, *, subject, recipient, body, html, attachment, sender) -> Message:
-    message = Message(
+    message = QualifyMessage(
         subject=clean_header_text(subject, 200),
         recipients=[recipient],
         body=body,

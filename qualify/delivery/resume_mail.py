@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from ..core.translations import localise
 from ..models import Delivery, Response
 from ..questionnaires import registry
-from .mailer import check_recipient, clean_header_text, render_email
+from .mailer import QualifyMessage, check_recipient, clean_header_text, render_email
 
 #: The words of the email, per response language.
 RESUME_TEXT: dict[str, dict[str, str]] = {
@@ -72,7 +72,7 @@ def compose_resume(
         for key, text in RESUME_TEXT.get(language, RESUME_TEXT["en"]).items()
     }
     text, html = render_email("resume_email", words=words, title=title, url=url)
-    message = Message(
+    message = QualifyMessage(
         subject=clean_header_text(words["subject"], 200),
         recipients=[check_recipient(delivery.recipient)],
         body=text,
