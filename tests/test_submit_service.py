@@ -133,3 +133,56 @@ def test_a_not_now_older_than_six_months_no_longer_vetoes(app, session, publishe
     first, second = _answer_twice(session, published, days_between=200)
     assert first.stage == "mql"
     assert second.stage == "routed"
+
+
+def test_the_same_person_submitting_two_responses_at_once_gets_one_lead(
+    app, session, published, monkeypatch
+):
+    """Two tabs (or a bot) submitting two responses with one email at the same moment: both
+    look for the person's open lead before either has created it. One lead, not two."""
+    import contextlib
+    import threading
+
+    from qualify.db import get_db
+    from qualify.services import leads
+
+    load_reps(session, app.config["REPS_FILE"])
+    q = published.questionnaire
+    tokens = []
+    for _ in range(2):
+        response = start_response(session, q.id, q.version, {})
+        save_answers(session, response.token, {**HOT_ANSWERS, **contact()}, step=len(q.steps))
+        tokens.append(response.token)
+    found = leads.find_open_lead
+    both_looked = threading.Barrier(2)
+
+    def find_then_wait(own_session, email):
+        lead = found(own_session, email)
+        # the race: both have looked before either inserts (unless one is held back)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_looked.wait(timeout=3)
+        return lead
+
+    monkeypatch.setattr(leads, "find_open_lead", find_then_wait)
+    results, errors = [], []
+
+    def submit_one(token):
+        own = get_db(app).sessionmaker()
+        try:
+            with app.app_context():
+                results.append(submit_response(own, token, published, Settings()))
+        except Exception as exc:  # reported below: the test must not hang or hide it
+            errors.append(exc)
+        finally:
+            own.close()
+
+    threads = [threading.Thread(target=submit_one, args=(token,)) for token in tokens]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors
+    session.expire_all()
+    assert session.scalar(select(func.count(Lead.id))) == 1
+    assert sorted(result.created for result in results) == [False, True]
+    assert session.scalar(select(func.count(Delivery.id)).where(Delivery.kind == "dossier")) == 1

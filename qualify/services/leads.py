@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -52,6 +53,17 @@ def record_stage(
         )
     )
     lead.stage = to_stage
+
+
+def lock_person(session: Session, email: str) -> None:
+    """Hold one person's submissions in line until this transaction ends, so that two at once
+    make one lead, not two: on PostgreSQL a transaction-scoped advisory lock keyed on the
+    normalised email. SQLite serialises writers already (the response claim holds its lock).
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    digest = hashlib.blake2b(normalise_email(email).encode(), digest_size=8).digest()
+    session.execute(select(func.pg_advisory_xact_lock(int.from_bytes(digest, "big", signed=True))))
 
 
 def find_open_lead(session: Session, email: str) -> Lead | None:
@@ -135,6 +147,7 @@ def qualify_response(session: Session, response: Response, published, settings: 
     questionnaire = published.questionnaire
     contact = contact_of(response.answer_map())
     email = contact.get("email", "")
+    lock_person(session, email)
     lead = find_open_lead(session, email)
     created = lead is None
     if created:
