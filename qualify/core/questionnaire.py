@@ -100,9 +100,28 @@ def check_origin(value: str) -> str:
     return value
 
 
-HexColor = Annotated[str, AfterValidator(check_hex_color)]
-StaticName = Annotated[str, AfterValidator(check_static_name)]
-Origin = Annotated[str, AfterValidator(check_origin)]
+# The validators above give the loader its messages; the patterns let editors check the same
+# rules through the JSON Schema (ECMA-262 regexes, no inline flags).
+_IMAGE = "[sS][vV][gG]|[pP][nN][gG]|[jJ][pP][eE]?[gG]|[wW][eE][bB][pP]|[gG][iI][fF]"
+HexColor = Annotated[
+    str,
+    AfterValidator(check_hex_color),
+    Field(json_schema_extra={"pattern": "^#([0-9a-fA-F]{3}){1,2}$"}),
+]
+StaticName = Annotated[
+    str,
+    AfterValidator(check_static_name),
+    Field(
+        json_schema_extra={
+            "pattern": rf"^(?!.*\.\.)(?!.*//)[A-Za-z0-9_][A-Za-z0-9_.\-/]*\.({_IMAGE})$"
+        }
+    ),
+]
+Origin = Annotated[
+    str,
+    AfterValidator(check_origin),
+    Field(json_schema_extra={"pattern": f"^{_ORIGIN.pattern}$"}),
+]
 
 #: Share of a FIT criterion's weight earned by each level (SPEC: the qualification model).
 LEVEL_SHARE: dict[str, float] = {"sql": 1.0, "mql": 0.5, "none": 0.0, "disqualify": 0.0}
@@ -146,8 +165,8 @@ class Range(Effect):
 class Scale(Strict):
     """The range of a ``scale`` question (1–5 or 0–10) and the words at its ends."""
 
-    min: int = 1
-    max: int = 5
+    min: int = Field(default=1, json_schema_extra={"enum": list(SCALE_MINIMUMS)})
+    max: int = Field(default=5, json_schema_extra={"enum": list(SCALE_MAXIMUMS)})
     min_label: str | None = None
     max_label: str | None = None
 
@@ -177,7 +196,30 @@ class Condition(Strict):
     all: list[Condition] | None = None
     any: list[Condition] | None = None
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        populate_by_name=True,
+        json_schema_extra={
+            "oneOf": [
+                {
+                    "required": ["question"],
+                    "oneOf": [{"required": ["equals"]}, {"required": ["in"]}],
+                    "not": {"anyOf": [{"required": ["all"]}, {"required": ["any"]}]},
+                },
+                {
+                    "oneOf": [{"required": ["all"]}, {"required": ["any"]}],
+                    "not": {
+                        "anyOf": [
+                            {"required": ["question"]},
+                            {"required": ["equals"]},
+                            {"required": ["in"]},
+                        ]
+                    },
+                },
+            ]
+        },
+    )
 
     @model_validator(mode="after")
     def _one_shape(self) -> Condition:
@@ -214,7 +256,33 @@ def as_text(value: Any) -> str:
     return str(value)
 
 
+def _only_for(types: tuple[str, ...], absent: dict[str, Any]) -> dict[str, Any]:
+    """A JSON Schema rule: unless ``type`` is one of ``types``, these keys stay empty."""
+    return {
+        "if": {"not": {"properties": {"type": {"enum": list(types)}}}},
+        "then": {"properties": absent},
+    }
+
+
+#: The shape rules of ``Question._check_shape`` that a JSON Schema can express.
+QUESTION_SHAPE_SCHEMA: dict[str, Any] = {
+    "allOf": [
+        {
+            "if": {"properties": {"type": {"enum": list(CHOICE_TYPES)}}, "required": ["type"]},
+            "then": {"required": ["choices"], "properties": {"choices": {"minItems": 2}}},
+        },
+        _only_for((*CHOICE_TYPES, "scale"), {"choices": {"maxItems": 0}}),
+        _only_for(("number", "scale"), {"ranges": {"maxItems": 0}}),
+        _only_for(("yes_no",), {"if_yes": {"type": "null"}, "if_no": {"type": "null"}}),
+        _only_for(("scale",), {"scale": {"type": "null"}}),
+        _only_for(("country",), {"zones": {"maxProperties": 0}, "other": {"type": "null"}}),
+    ]
+}
+
+
 class Question(Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=QUESTION_SHAPE_SCHEMA)
+
     id: Identifier
     type: QuestionType
     label: str
@@ -401,7 +469,15 @@ class ContactField(Strict):
 class Contact(Strict):
     title: str = "Where should we send your report?"
     intro: str | None = None
-    fields: list[ContactField] = Field(min_length=1)
+    fields: list[ContactField] = Field(
+        min_length=1,
+        json_schema_extra={
+            "contains": {
+                "required": ["name"],
+                "properties": {"name": {"const": "email"}, "required": {"const": True}},
+            }
+        },
+    )
     consent: str
 
     @model_validator(mode="after")
@@ -462,6 +538,17 @@ class ChecklistOverride(Strict):
     ``item`` it keeps its check and changes its text.
     """
 
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={
+            "not": {
+                "required": ["criterion", "signals"],
+                "properties": {"criterion": {"type": "string"}, "signals": {"minItems": 1}},
+            }
+        },
+    )
+
     disabled: bool = False
     item: str | None = None
     group: ChecklistGroup | None = None
@@ -481,6 +568,44 @@ class ChecklistOverride(Strict):
 
 class ReviewWhen(Strict):
     """One condition that holds an SQL for review; give exactly one kind."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={
+            "oneOf": [
+                {
+                    "required": ["criterion"],
+                    "oneOf": [{"required": ["value_in"]}, {"required": ["level_in"]}],
+                    "not": {
+                        "anyOf": [
+                            {"required": ["fit_completeness_below"]},
+                            {"required": ["total_at_least"]},
+                        ]
+                    },
+                },
+                *(
+                    {
+                        "required": [kind],
+                        "not": {
+                            "anyOf": [
+                                {"required": [other]}
+                                for other in (
+                                    "criterion",
+                                    "value_in",
+                                    "level_in",
+                                    "fit_completeness_below",
+                                    "total_at_least",
+                                )
+                                if other != kind
+                            ]
+                        },
+                    }
+                    for kind in ("fit_completeness_below", "total_at_least")
+                ),
+            ]
+        },
+    )
 
     criterion: Identifier | None = None
     value_in: list[str] | None = Field(
@@ -602,6 +727,7 @@ class Questionnaire(Strict):
     )
     checklist: dict[str, ChecklistOverride] = Field(
         default={},
+        json_schema_extra={"propertyNames": {"enum": list(CHECKLIST_IDS)}},
         description="SQL-ready checklist item id → its replacement, or {disabled: true}.",
     )
     review: Review | None = None
