@@ -3,6 +3,20 @@
 from __future__ import annotations
 
 from flask import Flask, send_from_directory
+from flask.sessions import SessionInterface
+
+
+class CookielessSessions(SessionInterface):
+    """No cookie session: the wizard keeps its state under the response token (it must work
+    in a cross-site iframe where cookies are blocked) and rep links are signed URLs. Flask's
+    ``session`` is then a ``NullSession``, which refuses writes, and no request pays for
+    opening a signed cookie."""
+
+    def open_session(self, app, request):
+        return None  # Flask gives the request a NullSession
+
+    def save_session(self, app, session, response) -> None:
+        return None
 
 
 def init_app(app: Flask) -> None:
@@ -14,6 +28,7 @@ def init_app(app: Flask) -> None:
     from .services.routing import check_business_calendar
     from .wizard import bp as wizard_bp
 
+    app.session_interface = CookielessSessions()
     check_origins(app.config["EMBED_ALLOWED_ORIGINS"])  # refuse a bad origin at start-up
     config = app.config
     check_business_calendar(

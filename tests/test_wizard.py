@@ -435,6 +435,16 @@ def test_no_wizard_page_sets_a_cookie(client, questionnaire):
         assert "Set-Cookie" not in reply.headers, reply.request.path
 
 
+def test_no_code_can_keep_state_in_a_cookie_session(app):
+    """The wizard must work where cookies are blocked: Flask's session refuses writes."""
+    from flask import session
+
+    with app.test_request_context(f"/q/{QID}"):
+        app.preprocess_request()
+        with pytest.raises(RuntimeError, match="session is unavailable"):
+            session["step"] = 1
+
+
 def test_hostile_input_is_escaped_on_the_page(client, questionnaire):
     token = start(client)
     for number in range(1, len(questionnaire.steps) + 1):
