@@ -44,14 +44,37 @@ def max_points(questionnaire: Questionnaire, answers: Answers | None = None) -> 
     )
     best: dict[str, int] = {d.id: 0 for d in questionnaire.diagnostic.dimensions}
     for question in questions:
-        effects = question.effects()
-        for dimension in best:
-            gains = [e.points.get(dimension, 0) for e in effects]
-            if question.type == "multiple":
-                best[dimension] += sum(g for g in gains if g > 0)
-            elif gains:
-                best[dimension] += max(0, *gains)
+        for dimension, points in _question_max_points(question).items():
+            if dimension in best:
+                best[dimension] += points
     return best
+
+
+#: id(question) -> (question, its most points per dimension); questions are frozen, and the
+#: entry holds the question so that its id is not reused while the entry lives.
+_QUESTION_MAX: dict[int, tuple[Question, dict[str, int]]] = {}
+_QUESTION_MAX_SIZE = 4096
+
+
+def _question_max_points(question: Question) -> dict[str, int]:
+    """The most points one question can give each dimension (computed once per question:
+    every step page's live diagnostic asks)."""
+    entry = _QUESTION_MAX.get(id(question))
+    if entry is not None and entry[0] is question:
+        return entry[1]
+    effects = question.effects()
+    dimensions = {d for e in effects for d in e.points}
+    most: dict[str, int] = {}
+    for dimension in dimensions:
+        gains = [e.points.get(dimension, 0) for e in effects]
+        if question.type == "multiple":
+            most[dimension] = sum(g for g in gains if g > 0)
+        else:
+            most[dimension] = max(0, *gains)
+    if len(_QUESTION_MAX) >= _QUESTION_MAX_SIZE:
+        _QUESTION_MAX.clear()
+    _QUESTION_MAX[id(question)] = (question, most)
+    return most
 
 
 def diagnose(questionnaire: Questionnaire, answers: Answers) -> DiagnosticResult:
