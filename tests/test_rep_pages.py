@@ -108,3 +108,50 @@ def test_feedback_on_a_closed_lead_is_refused(session, routed_lead):
         record_feedback(session, routed_lead.id, "rejected", "rep", reason="no_budget")
     with pytest.raises(FeedbackError):
         record_first_contact(session, routed_lead.id, "rep")
+
+
+@pytest.mark.parametrize("start", ["routed", "contacted"])
+def test_feedback_sent_twice_at_once_is_recorded_once(app, session, routed_lead, start):
+    """A double click on the feedback button (or two tabs): two requests at the same moment
+    both read a lead open to feedback. One is recorded, the other told the lead moved on."""
+    import threading
+
+    from qualify.db import get_db
+
+    if start == "contacted":
+        record_first_contact(session, routed_lead.id, "rep")
+    lead_id = routed_lead.id
+    both_read = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def click() -> None:
+        own = get_db(app).sessionmaker()
+        try:
+            assert own.get(Lead, lead_id) is not None  # each request loads it first (load_lead)
+            both_read.wait(timeout=10)
+            record_feedback(own, lead_id, "rejected", "rep", reason="no_budget")
+            outcomes.append("recorded")
+        except FeedbackError as exc:
+            own.rollback()
+            outcomes.append(str(exc))
+        finally:
+            own.close()
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(outcomes) == [
+        "feedback is given on a routed or contacted lead; this one is rejected",
+        "recorded",
+    ]
+    session.expire_all()
+    moves = [
+        (event.from_stage, event.to_stage)
+        for event in session.scalars(
+            select(StageEvent).where(StageEvent.lead_id == lead_id).order_by(StageEvent.id)
+        )
+    ]
+    assert moves[-2:] == [("routed", "contacted"), ("contacted", "rejected")]
+    assert moves.count(("contacted", "rejected")) == 1

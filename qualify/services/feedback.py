@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from ..models import Lead, utcnow
@@ -28,10 +29,24 @@ class FeedbackError(Exception):
     """A contact or feedback that the lead's stage or the form does not allow."""
 
 
-def get_lead(session: Session, lead_id: int) -> Lead:
-    lead = session.get(Lead, lead_id)
+def claim_lead(session: Session, lead_id: int, stages: tuple[str, ...], refusal: str) -> Lead:
+    """The lead, read again and held until the transaction ends, if its stage is one of
+    ``stages``; else ``FeedbackError(refusal)`` (``{stage}`` filled in).
+
+    A compare-and-set: of two clicks at once (a double click, two tabs), the second waits
+    for the first and then sees its stage, instead of recording the same change twice.
+    """
+    claimed = session.execute(
+        update(Lead)
+        .where(Lead.id == lead_id, Lead.stage.in_(stages))
+        .values(stage=Lead.stage)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    lead = session.get(Lead, lead_id, populate_existing=True)
     if lead is None:
         raise FeedbackError("this lead no longer exists")
+    if not claimed:
+        raise FeedbackError(refusal.format(stage=lead.stage))
     return lead
 
 
@@ -40,9 +55,18 @@ def record_first_contact(
 ) -> Lead:
     """Log the first sales contact (or attempt): ``routed`` → ``contacted``; commit."""
     now = now or utcnow()
-    lead = get_lead(session, lead_id)
-    if lead.stage != "routed":
-        raise FeedbackError(f"first contact is logged on a routed lead; this one is {lead.stage}")
+    lead = claim_lead(
+        session,
+        lead_id,
+        ("routed",),
+        "first contact is logged on a routed lead; this one is {stage}",
+    )
+    _log_first_contact(session, lead, actor, note, now)
+    session.commit()
+    return lead
+
+
+def _log_first_contact(session: Session, lead: Lead, actor: str, note: str, now: datetime):
     assignment = lead.assignment
     if assignment is not None and assignment.contacted_at is None:
         assignment.contacted_at = now
@@ -51,8 +75,6 @@ def record_first_contact(
     record_stage(
         session, lead, "contacted", actor, why + (f": {note.strip()}" if note.strip() else "."), now
     )
-    session.commit()
-    return lead
 
 
 def record_feedback(
@@ -78,13 +100,14 @@ def record_feedback(
             raise FeedbackError("a rejection needs a reason: choose one from the list")
         if reason == "other" and not note:
             raise FeedbackError("say why in the note when the reason is 'other'")
-    lead = get_lead(session, lead_id)
-    if lead.stage not in ("routed", "contacted"):
-        raise FeedbackError(
-            f"feedback is given on a routed or contacted lead; this one is {lead.stage}"
-        )
-    if lead.stage == "routed":
-        record_first_contact(session, lead_id, actor, "logged with the feedback", now)
+    lead = claim_lead(
+        session,
+        lead_id,
+        ("routed", "contacted"),
+        "feedback is given on a routed or contacted lead; this one is {stage}",
+    )
+    if lead.stage == "routed":  # in the same transaction: the claim holds until the end
+        _log_first_contact(session, lead, actor, "logged with the feedback", now)
     assignment = lead.assignment
     suffix = f" — {note}" if note else ""
     if outcome == "confirmed":
