@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 import yaml
 
-from .core.cases import load_cases, rep_slots_from_yaml, run_case
+from .cli_questionnaires import format_error
+from .core.cases import case_line, check_cases, load_cases_located, rep_slots_from_yaml, run_case
 from .core.loader import QuestionnaireError, load_questionnaire
 
 SAMPLE_REPS = Path(__file__).parent / "sample" / "reps.yaml"
@@ -25,17 +26,25 @@ def find_case_files(paths: tuple[Path, ...]) -> list[Path]:
 
 
 def questionnaire_for(cases_file: Path, questionnaire_id: str):
-    """The questionnaire a cases file names, looked up among its neighbours."""
-    for candidate in sorted(cases_file.parent.glob("*.y*ml")):
+    """The questionnaire a cases file names, looked up among its neighbours; if none has
+    that id, None and the mistakes of the neighbours that did not load (the one named
+    like the cases file first: it is most likely the one meant)."""
+    broken: list[QuestionnaireError] = []
+    stem = cases_file.name.split(".cases.")[0]
+    candidates = sorted(
+        cases_file.parent.glob("*.y*ml"), key=lambda p: (p.name.split(".")[0] != stem, p.name)
+    )
+    for candidate in candidates:
         if candidate.name.endswith((".cases.yaml", ".cases.yml")):
             continue
         try:
             questionnaire = load_questionnaire(candidate)
-        except QuestionnaireError:
+        except QuestionnaireError as exc:
+            broken.append(exc)
             continue
         if questionnaire.id == questionnaire_id:
-            return questionnaire
-    return None
+            return questionnaire, []
+    return None, broken
 
 
 @click.command("test")
@@ -58,25 +67,36 @@ def test_cases(paths: tuple[Path, ...], reps_file: Path, verbose: bool) -> None:
     failed = passed = 0
     for cases_file in files:
         try:
-            case_file = load_cases(cases_file)
+            case_file, source = load_cases_located(cases_file)
         except QuestionnaireError as exc:
-            click.echo(str(exc), err=True)
+            for error in exc.errors:
+                click.echo(format_error(error))
             failed += 1
             continue
-        questionnaire = questionnaire_for(cases_file, case_file.questionnaire)
+        questionnaire, broken = questionnaire_for(cases_file, case_file.questionnaire)
         if questionnaire is None:
-            click.echo(f"{cases_file}: no valid questionnaire '{case_file.questionnaire}' beside it", err=True)
+            click.echo(f"{cases_file}: no valid questionnaire '{case_file.questionnaire}' beside it")
+            for exc in broken:
+                click.echo(f"  {exc.errors[0].file} does not load; fix it first:")
+                for error in exc.errors:
+                    click.echo("  " + format_error(error).replace("\n", "\n  "))
+            failed += 1
+            continue
+        mistakes = check_cases(questionnaire, case_file, source, str(cases_file))
+        if mistakes:
+            for error in mistakes:
+                click.echo(format_error(error))
             failed += 1
             continue
         click.echo(f"{cases_file} ({questionnaire.id} v{questionnaire.version})")
-        for case in case_file.cases:
+        for index, case in enumerate(case_file.cases):
             result = run_case(questionnaire, case, reps)
             if result.passed:
                 passed += 1
                 click.echo(f"  PASS {case.name}")
             else:
                 failed += 1
-                click.echo(f"  FAIL {case.name}")
+                click.echo(f"  FAIL {case.name} ({cases_file}:{case_line(source, index)})")
                 for difference in result.differences:
                     click.echo(f"       {difference}")
             if verbose or not result.passed:

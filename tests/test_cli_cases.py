@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import runpy
 import shutil
 from pathlib import Path
@@ -32,7 +33,13 @@ def test_a_changed_expected_stage_fails_with_the_difference_and_the_reasons(tmp_
     (tmp_path / "customer-data-maturity.cases.yaml").write_text(cases)
     result = run(tmp_path)
     assert result.exit_code == 1
-    assert "FAIL A small public-sector team with no project is a plain lead" in result.output
+    line = 1 + next(
+        n for n, text in enumerate(cases.splitlines()) if "with no project is a plain lead" in text
+    )
+    assert (
+        "FAIL A small public-sector team with no project is a plain lead "
+        f"({tmp_path / 'customer-data-maturity.cases.yaml'}:{line})" in result.output
+    )
     assert "stage: expected 'sql', got 'lead'" in result.output
     assert "below the MQL threshold" in result.output  # the reasons are shown
 
@@ -103,3 +110,53 @@ def test_a_case_routes_by_the_zone_of_a_country_answer(tmp_path):
     result = run(tmp_path)
     assert result.exit_code == 0, result.output
     assert "2 passed, 0 failed" in result.output
+
+
+def test_a_questionnaire_that_does_not_load_shows_its_mistakes(tmp_path):
+    for name in ("paie-rh-pme.yaml", "paie-rh-pme.cases.yaml"):
+        shutil.copy(QUESTIONNAIRES / name, tmp_path)
+    source = (tmp_path / "paie-rh-pme.yaml").read_text()
+    (tmp_path / "paie-rh-pme.yaml").write_text(
+        source.replace("timing: [timeline_3m]", "timing: [timeline_3_months]")
+    )
+    result = run(tmp_path)
+    assert result.exit_code == 1
+    assert "no valid questionnaire 'paie-rh-pme' beside it" in result.output
+    line = 1 + source.splitlines().index(
+        next(t for t in source.splitlines() if "timing: [timeline_3m]" in t)
+    )
+    assert f"paie-rh-pme.yaml:{line}:" in result.output
+    assert "unknown TIMING signal 'timeline_3_months'" in result.output
+    assert "hint: did you mean 'timeline_3m'?" in result.output
+
+
+def test_a_case_naming_what_the_questionnaire_lacks_is_refused_with_its_line(tmp_path):
+    write_example_with_cases(
+        tmp_path,
+        "  - name: typos\n"
+        "    answers: {company_size: 200-999, industri: saas, country: XX, role: executiv}\n"
+        "    hidden: {utm_campain: spring}\n"
+        "    expect: {stage: sql-review}\n",
+    )
+    result = run(tmp_path)
+    assert result.exit_code == 1
+    assert "PASS" not in result.output and "FAIL" not in result.output  # not run on typos
+    cases = tmp_path / "format-example.cases.yaml"
+    expected = [
+        (4, "answers question 'industri', which the questionnaire does not have",
+         "did you mean 'industry'?"),
+        (4, "answers 'country' with 'XX', which is not an ISO 3166-1 country code",
+         "write the two-letter ISO code"),
+        (4, "answers 'role' with 'executiv', which is not one of its choices",
+         "did you mean 'executive'?"),
+        (5, "passes hidden field 'utm_campain', which the questionnaire does not declare",
+         "did you mean 'utm_campaign'?"),
+        (6, "expects stage 'sql-review', which the stage decision never gives",
+         "did you mean 'sql_review'?"),
+    ]  # fmt: skip
+    for line, message, hint in expected:
+        assert re.search(
+            rf"{re.escape(str(cases))}:{line}:\d+: case 'typos' {re.escape(message)}\n"
+            rf"    hint: {re.escape(hint)}",
+            result.output,
+        ), result.output

@@ -14,9 +14,19 @@ from typing import Any
 from pydantic import Field, ValidationError
 
 from .answers import hidden_key
+from .countries import is_country_code
 from .emails import is_business_email
-from .loader import Finding, QuestionnaireError, locate_finding, parse_yaml, read_source
-from .questionnaire import Identifier, Questionnaire, Strict
+from .loader import (
+    Finding,
+    LoadError,
+    QuestionnaireError,
+    SourceMap,
+    locate_finding,
+    parse_yaml,
+    read_source,
+    suggest_name,
+)
+from .questionnaire import CHOICE_TYPES, Identifier, Questionnaire, Strict
 from .routing import NoRepError, RepSlot, choose_rep
 from .scoring import routing_values, score_answers
 from .stages import LeadFacts, decide_stage
@@ -80,8 +90,17 @@ class CaseResult:
         return not self.differences
 
 
+#: The stages the stage decision gives, so the ones a case can expect.
+CASE_STAGES = ("lead", "mql", "sql_review", "sql", "disqualified")
+
+
 def load_cases(path: str | Path) -> CaseFile:
     """Parse a cases file; every mistake is reported with its line like a questionnaire's."""
+    return load_cases_located(path)[0]
+
+
+def load_cases_located(path: str | Path) -> tuple[CaseFile, SourceMap]:
+    """The cases and where each value sits in the file (for lines in messages)."""
     file = str(path)
     data, source, errors = parse_yaml(read_source(Path(path)), file)
     cases = None
@@ -95,7 +114,90 @@ def load_cases(path: str | Path) -> CaseFile:
             errors.append(locate_finding(finding, source, file))
     if errors:
         raise QuestionnaireError(errors)
-    return cases
+    assert cases is not None
+    return cases, source
+
+
+def case_line(source: SourceMap, index: int) -> int:
+    """The line a case starts on."""
+    return source.locate(("cases", index))[0]
+
+
+def check_cases(
+    questionnaire: Questionnaire, cases: CaseFile, source: SourceMap, file: str
+) -> list[LoadError]:
+    """Cases must speak the questionnaire's language: its question ids, the answers its
+    questions offer, its hidden fields and a stage the decision can give. A typo there
+    would otherwise be ignored silently and the case pass or fail for the wrong reason."""
+    findings = []
+    for i, case in enumerate(cases.cases):
+        findings += check_case_answers(questionnaire, ("cases", i), case)
+        hidden = questionnaire.all_hidden_fields()
+        findings += [
+            Finding(
+                ("cases", i, "hidden", name),
+                f"case '{case.name}' passes hidden field '{name}', which the questionnaire "
+                "does not declare",
+                suggest_name(name, hidden, f"use one of: {', '.join(hidden)}"),
+                at_key=True,
+            )
+            for name in case.hidden
+            if name not in hidden
+        ]
+        if case.expect.stage not in CASE_STAGES:
+            findings.append(
+                Finding(
+                    ("cases", i, "expect", "stage"),
+                    f"case '{case.name}' expects stage '{case.expect.stage}', which the stage "
+                    "decision never gives",
+                    suggest_name(
+                        case.expect.stage, CASE_STAGES, f"write one of: {', '.join(CASE_STAGES)}"
+                    ),
+                )
+            )
+    return [locate_finding(finding, source, file) for finding in findings]
+
+
+def check_case_answers(questionnaire: Questionnaire, path: tuple, case: Case) -> list[Finding]:
+    ids = [q.id for q in questionnaire.questions()]
+    findings = []
+    for question_id, answer in case.answers.items():
+        where = (*path, "answers", question_id)
+        question = questionnaire.question(question_id)
+        if question is None:
+            findings.append(
+                Finding(
+                    where,
+                    f"case '{case.name}' answers question '{question_id}', which the "
+                    "questionnaire does not have",
+                    suggest_name(question_id, ids, f"use a question id: {', '.join(ids)}"),
+                    at_key=True,
+                )
+            )
+            continue
+        if question.type in CHOICE_TYPES:
+            offered = [c.value for c in question.choices]
+            given = answer if isinstance(answer, list) else [answer]
+            findings += [
+                Finding(
+                    where,
+                    f"case '{case.name}' answers '{question_id}' with '{value}', which is not "
+                    "one of its choices",
+                    suggest_name(str(value), offered, f"write one of: {', '.join(offered)}"),
+                )
+                for value in given
+                if str(value) not in offered
+            ]
+        elif question.type == "country" and not is_country_code(str(answer).upper()):
+            findings.append(
+                Finding(
+                    where,
+                    f"case '{case.name}' answers '{question_id}' with '{answer}', which is not "
+                    "an ISO 3166-1 country code",
+                    "write the two-letter ISO code, e.g. FR, DE, GB (not UK), US",
+                )
+            )
+    return findings
 
 
 def run_case(
