@@ -10,6 +10,7 @@ from test_wizard import (
     contact_form,
     form_token,
     post_step,
+    saved_answers,
     start,
     step_answers,
     step_url,
@@ -174,3 +175,48 @@ def test_two_simultaneous_submits_make_one_lead(app, questionnaire):
         thread.join(30)
     assert statuses == [303, 303]
     assert counts(app)["leads"] == 1 and counts(app)["snapshots"] == 1
+
+
+def test_a_form_token_issued_for_one_step_is_refused_on_another(app, client, questionnaire):
+    token = start(client)
+    step_1 = open_tab(client, token, 1)
+    answer_steps(client, token, questionnaire, [1])
+    # step 1's form token replayed on step 2: refused, nothing saved for step 2
+    replayed = post_with(client, token, 2, step_1, step_answers(questionnaire, 2, HOT_ANSWERS))
+    assert replayed.status_code == 400
+    assert "role" not in saved_answers(app, token)
+
+
+def test_a_step_saved_just_after_another_tab_submitted_changes_nothing(
+    app, client, questionnaire, monkeypatch
+):
+    """Tab B read the response (in progress) a moment before tab A's submit committed; its
+    save must not change the answers the lead was scored with."""
+    from qualify.services import responses
+    from qualify.wizard import views
+
+    token = start(client)
+    answer_steps(client, token, questionnaire, range(1, len(questionnaire.steps) + 1))
+    tab_b = open_tab(client, token, 1)
+    with app.app_context():
+        before_submit = responses.read_response(get_db(app).session, token)
+    submit(client, token, questionnaire)
+    scored = lead_answers(app, token)
+    monkeypatch.setattr(views, "read_response", lambda _session, _token: before_submit)
+    late = post_with(
+        client, token, 1, tab_b, {**step_answers(questionnaire, 1, HOT_ANSWERS), "region": "europe"}
+    )
+    assert late.status_code == 303 and late.location == step_url(token, "result")
+    assert saved_answers(app, token)["region"] == HOT_ANSWERS["region"]
+    assert lead_answers(app, token) == scored
+
+
+def test_back_never_stores_an_answer_that_failed_validation(app, client, questionnaire):
+    token = start(client)
+    answer_steps(client, token, questionnaire, [1, 2])
+    assert saved_answers(app, token)["role"] == HOT_ANSWERS["role"]
+    # back on step 2, a value that is not one of the choices, then Back
+    forged = {**step_answers(questionnaire, 2, HOT_ANSWERS), "role": "not-a-choice"}
+    back = post_step(client, token, 2, forged, action="back")
+    assert back.status_code == 303 and back.location == step_url(token, 1)
+    assert saved_answers(app, token)["role"] == HOT_ANSWERS["role"]  # the valid one is kept
