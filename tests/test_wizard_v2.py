@@ -195,6 +195,12 @@ def latest_snapshot(session) -> ScoreSnapshot:
     return session.scalar(select(ScoreSnapshot).order_by(ScoreSnapshot.id.desc()).limit(1))
 
 
+def pdf_text(message) -> str:
+    [pdf] = [p for p in message.iter_attachments() if p.get_content_type() == "application/pdf"]
+    reader = PdfReader(io.BytesIO(pdf.get_content()))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
 def outbox(app) -> list[email.message.EmailMessage]:
     return [
         email.message_from_bytes(path.read_bytes(), policy=policy.default)
@@ -434,6 +440,20 @@ def test_the_french_questionnaire_completes_to_a_french_report_and_the_rep_dossi
     report = messages["claire.dupont@bigco.example"]
     assert report["Subject"].startswith("Votre rapport")
     assert "Bonjour" in report.get_body(("plain",)).get_content()
+    # The PDF itself, read back: French texts of the questionnaire and of the report.
+    text = " ".join(pdf_text(report).split())
+    for french in (
+        "Rapport personnalisé pour",
+        "Votre diagnostic paie et RH",
+        "Ce que disent vos réponses",
+        "Combien de salariés compte votre entreprise ?",
+        "50 à 249",
+        "Nos recommandations",
+        "Réserver 30 minutes avec un expert paie",
+    ):
+        assert french in text, french
+    for english in ("Personalised report for", "Our recommendations", "Your answer", "Yes"):
+        assert english not in text, english
 
 
 # -- theme --

@@ -167,8 +167,13 @@ def routing_values(questionnaire: Questionnaire, answers: Answers) -> tuple[str 
     return found[0], found[1]
 
 
-def describe_answer(question: Question, answer: Answer) -> str:
-    """The answer as the prospect saw it (choice labels, yes/no, country names)."""
+#: How a yes/no answer reads, per language (English for any other).
+YES_NO_WORDS = {"en": ("Yes", "No"), "fr": ("Oui", "Non")}
+
+
+def describe_answer(question: Question, answer: Answer, language: str = "en") -> str:
+    """The answer as the prospect saw it (choice labels, yes/no, country names), with the
+    words of ``language`` (choice labels come from the questionnaire as given)."""
     if not is_answered(answer):
         return "—"
     if question.type in ("single", "multiple", "dropdown"):
@@ -176,9 +181,10 @@ def describe_answer(question: Question, answer: Answer) -> str:
         labels = [c.label for c in question.choices if c.value in {str(v) for v in values}]
         return ", ".join(labels) or str(answer)
     if question.type == "yes_no":
-        return "Yes" if is_yes(answer) else "No"
+        yes, no = YES_NO_WORDS.get(language, YES_NO_WORDS["en"])
+        return yes if is_yes(answer) else no
     if question.type == "country":
-        return country_name(str(answer))
+        return country_name(str(answer), language)
     if question.type == "scale" and question.scale is not None:
         return f"{answer_values(question, answer)[0]} / {question.scale.max}"
     if isinstance(answer, float) and answer.is_integer():

@@ -13,8 +13,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
+
+from qualify.core.colours import contrast, ink_on
 from qualify.core.diagnostic import DiagnosticResult, diagnose
-from qualify.core.questionnaire import Questionnaire
+from qualify.core.questionnaire import Questionnaire, Theme
 from qualify.core.scoring import describe_answer, is_answered
 
 #: Longest prospect-typed text a PDF shows; beyond it the text is cut with an ellipsis.
@@ -27,6 +30,13 @@ CHART_LABEL_WIDTH = 190
 CHART_BAR_WIDTH = 260
 CHART_ROW_HEIGHT = 34
 CHART_BAR_HEIGHT = 18
+
+#: The report's colours when the questionnaire's theme names none (base.css uses the same).
+DEFAULT_PRIMARY = "#102a43"
+DEFAULT_SOFT = "#f0f4f8"
+#: Body text colour, printed on the soft colour.
+INK = "#102a43"
+_HEX = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
 
 #: Words the prospect's report prints, per questionnaire language.
 REPORT_LABELS: dict[str, dict[str, str]] = {
@@ -98,9 +108,14 @@ def read_contact(lead: Any, answers: Mapping[str, Any]) -> dict[str, str]:
 
 
 def list_answers(
-    questionnaire: Questionnaire, answers: Mapping[str, Any], *, answered_only: bool
+    questionnaire: Questionnaire,
+    answers: Mapping[str, Any],
+    *,
+    answered_only: bool,
+    language: str = "en",
 ) -> list[dict[str, str]]:
-    """Each question's label and the answer as the prospect saw it, in questionnaire order."""
+    """Each question's label and the answer as the prospect saw it, in questionnaire order
+    (yes/no and country names in ``language``)."""
     rows = []
     for question in questionnaire.questions():
         answer = answers.get(question.id)
@@ -111,7 +126,7 @@ def list_answers(
             {
                 "id": question.id,
                 "question": question.label,
-                "answer": cap_text(describe_answer(question, answer), limit),
+                "answer": cap_text(describe_answer(question, answer, language), limit),
             }
         )
     return rows
@@ -170,6 +185,26 @@ def build_chart(diagnostic: DiagnosticResult, overall_label: str) -> dict[str, A
     }
 
 
+def brand_colours(theme: Theme | None) -> dict[str, str]:
+    """The report's colours from the questionnaire's theme: ``primary`` (cover stripe, chart,
+    next-step box) with ``on_primary`` text readable on it, and ``soft`` (tinted panels),
+    kept only when the body text stays readable on it (WCAG AA), else the default."""
+    primary = getattr(theme, "primary_color", None) or DEFAULT_PRIMARY
+    soft = getattr(theme, "accent_color", None) or DEFAULT_SOFT
+    primary = primary if _HEX.fullmatch(primary) else DEFAULT_PRIMARY
+    if not _HEX.fullmatch(soft) or contrast(soft, INK) < 4.5:
+        soft = DEFAULT_SOFT
+    return {"primary": primary, "on_primary": ink_on(primary), "soft": soft}
+
+
+def format_day(day: date, language: str) -> str:
+    """A date as the prospect's language writes it: ``4 December 2026``, ``4 décembre 2026``."""
+    try:
+        return format_date(day, format="long", locale=language)
+    except (ValueError, LookupError):
+        return day.isoformat()
+
+
 def choose_recommendations(diagnostic: DiagnosticResult) -> list[dict[str, Any]]:
     """One recommendation per dimension, from the band its score falls in, weakest first."""
     ranked = sorted(diagnostic.dimensions, key=lambda d: d.percent)
@@ -191,12 +226,14 @@ def report_context(
     snapshot_details: Mapping[str, Any] | None = None,
     *,
     today: date | None = None,
+    logo: str | None = None,
 ) -> dict[str, Any]:
     """Everything ``report.html`` shows: who, the diagnostic and its chart, what the answers
-    say, recommendations by score band and the next step.
+    say, recommendations by score band and the next step, in the questionnaire's colours.
 
     ``snapshot_details`` is accepted for symmetry with the dossier; the prospect's report
-    shows their own diagnostic, never the lead's FIT/INTENT/TIMING score.
+    shows their own diagnostic, never the lead's FIT/INTENT/TIMING score. ``logo`` is the
+    theme's logo as a ``data:`` URI (the renderer fetches nothing else); None for the mark.
     """
     del snapshot_details  # the prospect never sees how they were qualified
     language = questionnaire.language if questionnaire.language in REPORT_LABELS else "en"
@@ -207,7 +244,9 @@ def report_context(
         "labels": labels,
         "title": questionnaire.title,
         "prospect": read_contact(lead, answers),
-        "prepared_on": (today or datetime.now(UTC).date()).isoformat(),
+        "prepared_on": format_day(today or datetime.now(UTC).date(), language),
+        "theme": brand_colours(questionnaire.theme),
+        "logo": logo if logo and logo.startswith("data:image/") else None,
         "diagnostic": {
             "title": questionnaire.diagnostic.title,
             "percent": diagnostic.percent,
@@ -217,7 +256,7 @@ def report_context(
             "total_questions": diagnostic.total_questions,
         },
         "chart": build_chart(diagnostic, labels["overall"]),
-        "answers": list_answers(questionnaire, answers, answered_only=True),
+        "answers": list_answers(questionnaire, answers, answered_only=True, language=language),
         "recommendations": choose_recommendations(diagnostic),
         "next_step": {
             "title": questionnaire.next_step.title,

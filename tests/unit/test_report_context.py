@@ -305,3 +305,51 @@ def test_importing_the_reports_package_does_not_load_weasyprint():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert result.stdout.strip() == "False"
+
+
+# -- branding --
+
+
+def test_report_colours_come_from_the_questionnaire_theme():
+    from qualify.core.questionnaire import Theme
+    from qualify.reports.context import DEFAULT_PRIMARY, DEFAULT_SOFT, brand_colours
+
+    assert brand_colours(Theme()) == {
+        "primary": DEFAULT_PRIMARY,
+        "on_primary": "#ffffff",
+        "soft": DEFAULT_SOFT,
+    }
+    teal = brand_colours(Theme(primary_color="#0f766e", accent_color="#ccfbf1"))
+    assert teal == {"primary": "#0f766e", "on_primary": "#ffffff", "soft": "#ccfbf1"}
+
+
+def test_report_colours_keep_every_text_readable():
+    from qualify.core.questionnaire import Theme
+    from qualify.reports.context import DEFAULT_SOFT, brand_colours
+
+    light = brand_colours(Theme(primary_color="#ffe066"))
+    assert light["on_primary"] == "#1d2433"  # dark text on a light primary
+    # a dark accent would hide the body text printed on it: the default tint is kept
+    assert brand_colours(Theme(accent_color="#3a0ca3"))["soft"] == DEFAULT_SOFT
+
+
+def test_report_context_carries_the_theme_and_a_localised_date(questionnaire):
+    from datetime import date
+
+    context = report_context(questionnaire, FakeLead(), HOT, {}, today=date(2026, 12, 4))
+    assert context["theme"]["primary"] == "#102a43" and context["logo"] is None
+    assert context["prepared_on"] == "December 4, 2026"
+
+
+def test_a_french_report_says_oui_non_and_french_country_names():
+    french = load_questionnaire(ROOT / "questionnaires" / "paie-rh-pme.yaml")
+    answers = {"pays": "DE", "echange": "yes"}
+    rows = {r["id"]: r["answer"] for r in report_context(french, FakeLead(), answers)["answers"]}
+    assert (rows["pays"], rows["echange"]) == ("Allemagne", "Oui")
+    no = report_context(french, FakeLead(), {"echange": "no"})["answers"]
+    assert [r["answer"] for r in no] == ["Non"]
+
+
+def test_an_english_report_says_yes(questionnaire):
+    rows = {r["id"]: r["answer"] for r in report_context(questionnaire, FakeLead(), HOT)["answers"]}
+    assert rows["demo"] == "Yes"
