@@ -3,12 +3,16 @@ prospect — not in FIT, not in FIT completeness, not in the diagnostic."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 from test_format_example import EXAMPLE, HOT, load_text
 
 from qualify.core.branching import is_shown, visible_answers, visible_questions
 from qualify.core.diagnostic import diagnose, max_points
-from qualify.core.questionnaire import Condition
+from qualify.core.loader import load_questionnaire
+from qualify.core.questionnaire import Condition, Questionnaire
 from qualify.core.scoring import score_answers
 
 
@@ -91,3 +95,51 @@ def test_a_hidden_answer_earns_no_diagnostic_points(full):
     result = diagnose(full, {"tools": "spreadsheets", "project": "none", "maturity": 5})
     data = next(d for d in result.dimensions if d.id == "data")
     assert data.percent == 0
+
+
+# -- the bundled French questionnaire: a skipped branch is as if it were never there ----------
+
+PAIE = Path(__file__).resolve().parents[2] / "questionnaires" / "paie-rh-pme.yaml"
+PAIE_HOT = {
+    "effectif": "50-249", "secteur": "manufacturing", "pays": "FR", "fonction": "dirigeant",
+    "gestion_paie": "tableur", "digitalisation": "8", "projet": "actif",
+    "echeance": "moins_3_mois", "echange": "yes",
+}  # fmt: skip
+
+
+def without_question(question_id: str, criterion: str | None = None):
+    """The French questionnaire with one question (and the criterion it alone feeds) removed."""
+    data = yaml.safe_load(PAIE.read_text(encoding="utf-8"))
+    for step in data["steps"]:
+        step["questions"] = [q for q in step["questions"] if q["id"] != question_id]
+    data["steps"] = [step for step in data["steps"] if step["questions"]]
+    data["translations"]["en"]["questions"].pop(question_id)
+    data["translations"]["en"]["steps"] = data["translations"]["en"]["steps"][: len(data["steps"])]
+    if criterion:
+        data["fit_criteria"].pop(criterion)
+    return Questionnaire.model_validate(data)
+
+
+def same_outcome(with_branch, without_branch, answers):
+    a, b = score_answers(with_branch, answers), score_answers(without_branch, answers)
+    da, db = diagnose(with_branch, answers), diagnose(without_branch, answers)
+    assert (a.fit, a.fit_completeness, a.total) == (b.fit, b.fit_completeness, b.total)
+    assert da.percent == db.percent
+    assert [(d.id, d.percent) for d in da.dimensions] == [(d.id, d.percent) for d in db.dimensions]
+
+
+def test_a_skipped_fit_question_scores_as_if_the_questionnaire_never_had_it():
+    paie = load_questionnaire(PAIE)
+    # Payroll on spreadsheets: "which payroll software?" is never asked.
+    assert not is_shown(paie, "logiciel_actuel", PAIE_HOT)
+    same_outcome(paie, without_question("logiciel_actuel", "payroll_tool"), PAIE_HOT)
+    assert score_answers(paie, PAIE_HOT).fit == 100
+
+
+def test_a_skipped_step_counts_as_if_the_questionnaire_never_had_it():
+    paie = load_questionnaire(PAIE)
+    no_project = {k: v for k, v in PAIE_HOT.items() if k != "echeance"} | {"projet": "aucun"}
+    assert not is_shown(paie, "echeance", no_project)
+    same_outcome(paie, without_question("echeance"), no_project)
+    # Its diagnostic points are out of reach, not missed: the momentum dimension is over 3.
+    assert max_points(paie, no_project)["elan"] == 3
