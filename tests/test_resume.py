@@ -209,3 +209,19 @@ def test_qualify_dropoff_counts_partial_responses_per_step(app, client, runner, 
     assert lines[2][:4] == ["2", "1", "0", "0.0%"]
     assert lines[3][:4] == ["3", "1", "1", "100.0%"]
     assert lines[4][:4] == ["4", "0", "0", "0.0%"]
+
+
+def test_the_worker_purge_keeps_partial_responses_partial_response_days(app, client):
+    from qualify.delivery import get_tasks
+
+    app.config["PARTIAL_RESPONSE_DAYS"] = 7
+    old, recent = start(client), start(client)
+    with app.app_context():
+        session = get_db(app).session
+        for token, days in ((old, 8), (recent, 6)):
+            response = session.scalar(select(Response).where(Response.token == token))
+            response.updated_at = utcnow() - timedelta(days=days)
+        session.commit()
+    get_tasks(app).purge()
+    assert stored(app, old) is None
+    assert stored(app, recent) is not None
