@@ -145,6 +145,42 @@ def test_every_page_sends_nosniff_a_referrer_policy_a_permissions_policy_and_coo
         assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy, url
 
 
+def test_the_429_page_may_be_framed_where_the_wizard_is_and_sends_the_security_headers(
+    app, client
+):
+    """It is shown inside the landing page's iframe: refusing framing would blank the wizard."""
+    app.config["RATE_LIMIT_START"] = "1 per minute"
+    assert client.post(f"/q/{QID}/start").status_code == 303
+    refused = client.post(f"/q/{QID}/start")
+    assert refused.status_code == 429
+    assert ancestors(refused) == ["'self'", EVERY_QUESTIONNAIRE, LANDING]
+    assert refused.headers["X-Content-Type-Options"] == "nosniff"
+    assert refused.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "url", "framing"),
+    [
+        ("reps.show_lead", "/rep/leads/some-token", ["'none'"]),
+        ("wizard.show_intro", f"/q/{QID}", ["'self'", EVERY_QUESTIONNAIRE, LANDING]),
+    ],
+)
+def test_a_server_error_page_sends_the_security_headers_and_its_pages_framing_policy(
+    app, client, endpoint, url, framing
+):
+    def broken(**_args):
+        raise RuntimeError("a bug")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production: a 500 page, not a raise
+    app.view_functions[endpoint] = broken
+    reply = client.get(url)
+    assert reply.status_code == 500
+    assert ancestors(reply) == framing
+    assert reply.headers["X-Content-Type-Options"] == "nosniff"
+    assert reply.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "default-src 'self'" in reply.headers["Content-Security-Policy"]
+
+
 # -- the embed kit's files and the wizard's side of it --
 
 
