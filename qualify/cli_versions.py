@@ -10,6 +10,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from .cli_questionnaires import format_error
 from .core.loader import QuestionnaireError
 from .db import get_db
 from .services import Settings
@@ -31,7 +32,13 @@ def publish(paths: tuple[Path, ...], bump: bool) -> None:
     for file in files:
         try:
             result = publish_file(session, file, bump=bump)
-        except (QuestionnaireError, VersionNotBumpedError) as exc:
+        except QuestionnaireError as exc:
+            session.rollback()
+            for error in exc.errors:  # as qualify validate prints them
+                click.echo(format_error(error), err=True)
+            failed = True
+            continue
+        except VersionNotBumpedError as exc:
             session.rollback()
             click.echo(str(exc), err=True)
             failed = True

@@ -109,3 +109,25 @@ def test_rescore_verify_finds_every_lead_scoring_as_it_was(app, session, qfile, 
     assert result.exit_code == 0, result.output
     assert "2 leads re-scored as they were scored, 0 differ" in result.output
     assert session.scalar(select(func.count(QuestionnaireSource.id))) == 1
+
+
+def test_qualify_publish_refuses_an_unbumped_change_and_shows_a_broken_file_like_validate(
+    qfile, runner
+):
+    assert runner.invoke(args=["publish"]).exit_code == 0
+    lower_sql_threshold(qfile)
+    refused = runner.invoke(args=["publish"])
+    assert refused.exit_code == 1
+    assert "version 1 was already published" in refused.output
+    assert "write 'version: 2' (or run qualify publish --bump)" in refused.output
+    text = qfile.read_text()
+    qfile.write_text(text.replace("intent: [demo_request]", "intent: [demo_requets]", 1))
+    line = 1 + text.splitlines().index(
+        next(t for t in text.splitlines() if "intent: [demo_request]" in t)
+    )
+    broken = runner.invoke(args=["publish"])
+    assert broken.exit_code == 1
+    assert f"{qfile}:{line}:" in broken.output
+    assert "unknown INTENT signal 'demo_requets'\n    hint: did you mean 'demo_request'?" in (
+        broken.output
+    )
