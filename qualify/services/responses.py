@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import bindparam, case, select, update
+from sqlalchemy import Connection, bindparam, case, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -107,10 +107,12 @@ def _state_by_token():
     )
 
 
-def read_response(session: Session, token: str) -> ResponseState:
+def read_response(db: Session | Connection, token: str) -> ResponseState:
     """The response with this token as the pages read it (status, furthest step, language
-    and answers), without loading ORM objects."""
-    rows = session.connection().execute(_state_by_token(), {"token": token}).all()
+    and answers), without loading ORM objects; ``db`` is a session, or a connection for a
+    page that only reads."""
+    connection = db.connection() if isinstance(db, Session) else db
+    rows = connection.execute(_state_by_token(), {"token": token}).all()
     if not rows:
         raise UnknownResponseError(token)
     first = rows[0]

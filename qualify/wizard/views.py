@@ -286,7 +286,9 @@ def load_response(questionnaire_id: str, token: str) -> tuple[Published, Respons
     """The questionnaire and the response as the pages read it, or a friendly 404 if either
     is unknown."""
     published = load_published(questionnaire_id)
-    response = read_response(db_session(), token)
+    # A pooled connection, not the request's ORM session: most pages only read.
+    with get_db(current_app).engine.connect() as connection:
+        response = read_response(connection, token)
     if response.questionnaire_id != questionnaire_id:
         raise WizardNotFoundError(token)
     return published, response
