@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from wtforms import Form, RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from ..core.typed_text import multi_line
 from ..db import get_db
 from ..models import Lead
 from ..questionnaires import registry
@@ -22,7 +23,7 @@ bp = Blueprint("reps", __name__, url_prefix="/rep", template_folder="templates")
 
 
 class ContactForm(Form):
-    note = TextAreaField("Note (optional)", [Length(max=1000)])
+    note = TextAreaField("Note (optional)", [Length(max=1000)], filters=[multi_line])
 
 
 class FeedbackForm(Form):
@@ -41,7 +42,7 @@ class FeedbackForm(Form):
         + [SelectChoice(k, v) for k, v in REJECTION_REASONS.items()],
         default="",
     )
-    note = TextAreaField("Note", [Length(max=1000)])
+    note = TextAreaField("Note", [Length(max=1000)], filters=[multi_line])
 
 
 @bp.errorhandler(LinkError)

@@ -10,6 +10,7 @@ stored as ``contact.<name>``. ``action`` and ``form_token`` are reserved for the
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from collections.abc import Mapping
 
@@ -37,6 +38,7 @@ from wtforms.validators import (
 from ..core.addresses import AddressError, check_deliverable_address
 from ..core.countries import COUNTRY_CODES
 from ..core.questionnaire import ContactField, Question, Questionnaire
+from ..core.typed_text import multi_line, one_line
 
 CONTACT_PREFIX = "contact."
 PHONE_REGION = "FR"  # region hint for numbers typed without an international prefix
@@ -57,21 +59,31 @@ YES_NO = [("yes", lazy_gettext("Yes")), ("no", lazy_gettext("No"))]
 
 
 def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+    """A one-line answer, trimmed and without control characters (``typed_text``)."""
+    return one_line(value)
 
 
 class NumberField(FloatField):
-    """A float that also accepts a decimal comma and spaces ("1 200,5")."""
+    """A float that also accepts a decimal comma and spaces ("1 200,5"); NaN and infinities
+    ("nan", "inf", "1e999") are not numbers a prospect means (and no JSON column takes them)."""
 
     def process_formdata(self, valuelist):
         if valuelist and isinstance(valuelist[0], str):
             cleaned = valuelist[0].replace("\u00a0", "").replace(" ", "").replace(",", ".")
             valuelist = [cleaned, *valuelist[1:]]
         super().process_formdata(valuelist)
+        if self.data is not None and not math.isfinite(self.data):
+            self.data = None
+            raise ValueError(self.invalid_value_message or self.gettext("Not a valid float value."))
+
+
+#: The longest phone number stored, as ``format_phone`` writes it (the leads' column size).
+PHONE_LENGTH = 40
 
 
 class PhoneNumber:
-    """Validate a phone number (international format, or national with a region hint)."""
+    """Validate a phone number (international format, or national with a region hint), no
+    longer than ``PHONE_LENGTH`` once formatted ("+33123456789;ext=1234" grows by 6)."""
 
     def __init__(self, region: str = PHONE_REGION, message: str | None = None):
         self.region = region
@@ -86,6 +98,8 @@ class PhoneNumber:
             raise ValidationError(self.message) from exc
         if not phonenumbers.is_valid_number(number):
             raise ValidationError(self.message)
+        if len(format_phone(field.data, self.region)) > PHONE_LENGTH:
+            raise ValidationError(_("A phone number has at most 40 characters."))
 
 
 class DeliverableEmail:
@@ -123,7 +137,7 @@ def _presence(required: bool, message: str):
 
 
 def _upper(value):
-    return value.strip().upper() if isinstance(value, str) else value
+    return one_line(value).upper() if isinstance(value, str) else value
 
 
 class OneOfField(StringField):
@@ -236,7 +250,7 @@ def make_question_field(question: Question):
     # text and long_text: capped, so that a pasted essay is refused with a message
     return StringField(
         label,
-        filters=[_strip],
+        filters=[multi_line if question.type == "long_text" else one_line],
         validators=[
             _presence(question.required, _("Please fill in this field.")),
             Length(max=question.max_length, message=length_message()),

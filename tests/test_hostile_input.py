@@ -1,0 +1,190 @@
+"""What a careless user or an attacker types into the wizard and the rep pages: each value
+gets a page that says what is wrong (or is cleaned and kept), never a 500, on SQLite and on
+PostgreSQL alike."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from factories import HOT_ANSWERS, contact
+from qualify.db import get_db
+from qualify.models import Lead, Response, StageEvent
+from qualify.reps.links import sign_lead
+from qualify.services import Settings
+from qualify.services.responses import save_answers, start_response, submit_response
+from qualify.services.routing import load_reps
+
+QID = "open-check"
+BUNDLED = Path(__file__).resolve().parent.parent / "questionnaires" / "customer-data-maturity.yaml"
+FORM_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
+
+# A number without bounds (nothing but the parser between "nan" and the database), one-line
+# and multi-line text, a phone question, and every contact field.
+OPEN_CHECK = """\
+id: open-check
+version: 1
+title: "Open check"
+thresholds: {mql: 20, sql: 40}
+fit_criteria:
+  company_size: {label: "Company size", weight: 100}
+steps:
+  - title: "About you"
+    questions:
+      - id: employees
+        type: number
+        label: "How many employees?"
+        criterion: company_size
+        ranges:
+          - {min: 1, max: 199, fit: none, points: {size: 0}}
+          - {min: 200, fit: sql, points: {size: 2}}
+      - id: team_name
+        type: text
+        label: "Your team's name"
+        required: false
+      - id: notes
+        type: long_text
+        label: "Anything else?"
+        required: false
+        max_length: 500
+      - id: direct_line
+        type: phone
+        label: "Your direct line"
+        required: false
+contact:
+  fields:
+    - {name: first_name, label: "First name"}
+    - {name: last_name, label: "Last name"}
+    - {name: email, label: "Work email"}
+    - {name: company, label: "Company"}
+    - {name: phone, label: "Phone", required: false}
+  consent: "I agree that my answers are stored to send me my report."
+diagnostic:
+  dimensions:
+    - id: size
+      label: "Size"
+      bands:
+        - {min: 0, max: 100, title: "Any size", text: "Every size is welcome."}
+  bands:
+    - {min: 0, max: 100, title: "Checked", text: "Thanks for checking."}
+next_step:
+  text: "Talk to us."
+"""
+
+CONTACT = {
+    "first_name": "Claire",
+    "last_name": "Dupont",
+    "email": "claire.dupont@bigco.example",
+    "company": "BigCo",
+    "phone": "",
+    "consent": "y",
+}
+
+
+@pytest.fixture
+def app_config(app_config, tmp_path):
+    folder = tmp_path / "questionnaires"
+    folder.mkdir()
+    (folder / f"{QID}.yaml").write_text(OPEN_CHECK)
+    shutil.copy(BUNDLED, folder / BUNDLED.name)  # for the rep pages' routed lead
+    return {**app_config, "QUESTIONNAIRES_DIR": str(folder)}
+
+
+def start(client) -> str:
+    reply = client.post(f"/q/{QID}/start")
+    assert reply.status_code == 303
+    return re.fullmatch(rf"/q/{QID}/r/([^/]+)/1", reply.location).group(1)
+
+
+def post(client, token: str, number: int, data: dict):
+    page = client.get(f"/q/{QID}/r/{token}/{number}")
+    assert page.status_code == 200, page.location
+    signed = FORM_TOKEN.search(page.text).group(1)
+    return client.post(f"/q/{QID}/r/{token}/{number}", data={**data, "form_token": signed})
+
+
+def saved(app, token: str) -> dict:
+    with app.app_context():
+        session = get_db(app).session
+        return session.scalar(select(Response).where(Response.token == token)).answer_map()
+
+
+def only_lead(app) -> Lead:
+    with app.app_context():
+        return get_db(app).session.scalars(select(Lead)).one()
+
+
+@pytest.mark.parametrize("typed", ["nan", "NaN", "inf", "-Infinity", "1e999", "-1e999"])
+def test_a_number_that_is_not_finite_is_refused_with_the_number_message(app, client, typed):
+    token = start(client)
+    reply = post(client, token, 1, {"employees": typed})
+    assert reply.status_code == 422
+    assert "Please enter a number, e.g. 250." in reply.text
+    assert f'value="{typed}"' in reply.text  # what was typed stays in the box
+    assert saved(app, token).get("employees") is None
+    # and the live panel, which reads the same form, answers too
+    signed = FORM_TOKEN.search(reply.text).group(1)
+    live = client.post(f"/q/{QID}/r/{token}/live", data={"employees": typed, "form_token": signed})
+    assert live.status_code == 200
+
+
+def test_control_characters_are_removed_from_what_the_prospect_types(app, client):
+    token = start(client)
+    reply = post(
+        client,
+        token,
+        1,
+        {
+            "employees": "250",
+            "team_name": "Data\x00 team\r\nBcc: x@attacker.example",
+            "notes": "line one\r\nline two\x00\x1b[31m\ttabbed",
+        },
+    )
+    assert reply.status_code == 303
+    answers = saved(app, token)
+    assert answers["team_name"] == "Data team  Bcc: x@attacker.example"
+    assert answers["notes"] == "line one\nline two[31m\ttabbed"
+    reply = post(
+        client,
+        token,
+        2,
+        {**CONTACT, "first_name": "Cla\x00ire", "company": "Big\x00Co\r\nX-Evil: 1"},
+    )
+    assert reply.status_code == 303 and reply.location.endswith("/result")
+    lead = only_lead(app)
+    assert (lead.first_name, lead.company) == ("Claire", "BigCo  X-Evil: 1")
+
+
+def test_a_phone_number_too_long_once_formatted_is_refused_not_truncated_by_the_database(
+    app, client
+):
+    """``+33123456789;ext=12345678901234567890`` has 37 characters and is valid, but the
+    international format adds " ext. ": 43, over the leads' 40-character column."""
+    token = start(client)
+    assert post(client, token, 1, {"employees": "250"}).status_code == 303
+    reply = post(client, token, 2, {**CONTACT, "phone": "+33123456789;ext=12345678901234567890"})
+    assert reply.status_code == 422
+    assert "A phone number has at most 40 characters." in reply.text
+    short = post(client, token, 2, {**CONTACT, "phone": "+33123456789;ext=12"})
+    assert short.status_code == 303
+    assert only_lead(app).phone == "+33 1 23 45 67 89 ext. 12"
+
+
+def test_a_reps_note_with_control_characters_is_recorded_clean(app, client, session, published):
+    load_reps(session, app.config["REPS_FILE"])
+    q = published.questionnaire
+    response = start_response(session, q.id, q.version)
+    save_answers(session, response.token, {**HOT_ANSWERS, **contact()})
+    lead_id = submit_response(session, response.token, published, Settings()).lead_id
+    token = sign_lead(app, lead_id)
+    reply = client.post(
+        f"/rep/leads/{token}/contact", data={"note": "Called\x00 twice\r\nno answer"}
+    )
+    assert reply.status_code == 303
+    session.expire_all()
+    reasons = [e.reason for e in session.scalars(select(StageEvent).order_by(StageEvent.id))]
+    assert reasons[-1] == "First contact logged within the SLA: Called twice\nno answer"
