@@ -64,6 +64,7 @@ class QuestionnaireRegistry:
             return
         by_id: dict[str, Published] = {}
         errors: dict[Path, QuestionnaireError] = {}
+        last_good = {published.path: published for published in self._by_id.values()}
         for path, mtime in files.items():
             try:
                 # Read once: the hash must be of the very text that was loaded.
@@ -72,6 +73,10 @@ class QuestionnaireRegistry:
             except QuestionnaireError as exc:
                 log.error("questionnaire not loaded:\n%s", exc)
                 errors[path] = exc
+                # A broken edit does not take the questionnaire offline: its last good
+                # version stays served (and scored with its own text) until it is fixed.
+                if path in last_good:
+                    by_id[last_good[path].questionnaire.id] = last_good[path]
                 continue
             digest = content_hash(source)
             by_id[questionnaire.id] = Published(questionnaire, path, digest, mtime, source)
@@ -84,6 +89,17 @@ class QuestionnaireRegistry:
     def all(self) -> list[Published]:
         self._scan()
         return list(self._by_id.values())
+
+    def errors_for(self, questionnaire_id: str) -> list[QuestionnaireError]:
+        """The mistakes of the file that holds (or last held) ``questionnaire_id``, or of a
+        file named after it that does not load: what a marketer's edit broke."""
+        self._scan()
+        published = self._by_id.get(questionnaire_id)
+        return [
+            exc
+            for path, exc in self.errors.items()
+            if path.stem == questionnaire_id or (published and path == published.path)
+        ]
 
 
 def init_app(app: Flask) -> None:

@@ -251,3 +251,47 @@ def test_a_changed_questionnaire_file_shows_on_the_next_request(client, preview_
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
     text = unescape(client.get(f"/preview/{QID}").text)
     assert "How big is your company today?" in text and old not in text
+
+
+def touch_later(path: Path) -> None:
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+
+def test_a_broken_edit_shows_its_mistakes_above_the_last_version_that_loaded(client, preview_app):
+    path = Path(preview_app.config["QUESTIONNAIRES_DIR"]) / f"{PAIE}.yaml"
+    good = path.read_text()
+    assert client.get(f"/preview/{PAIE}").status_code == 200  # the good version is loaded
+    broken = good.replace("timing: [timeline_3m]", "timing: [timeline_3_months]", 1).replace(
+        'label: "Quelle est votre fonction ?"', 'labl: "Quelle est votre fonction ?"', 1
+    )
+    path.write_text(broken)
+    touch_later(path)
+    page = client.get(f"/preview/{PAIE}")
+    text = unescape(page.text)
+    assert page.status_code == 200
+    assert "The file's last edit does not load: 2 mistakes to fix" in text
+    lines = broken.splitlines()
+    signal = 1 + next(n for n, t in enumerate(lines) if "timeline_3_months" in t)
+    key = 1 + next(n for n, t in enumerate(lines) if "labl:" in t)
+    assert f"{path}:{key}:" in text and "unknown key 'labl'" in text
+    assert "Hint: did you mean 'label'?" in text
+    assert f"{path}:{signal}:" in text and "Hint: did you mean 'timeline_3m'?" in text
+    # The last good version is still shown, and still served to prospects.
+    assert "Quelle est votre fonction ?" in text
+    assert client.get(f"/q/{PAIE}").status_code == 200
+    # Fixed: the mistakes are gone.
+    path.write_text(good)
+    touch_later(path)
+    assert "does not load" not in client.get(f"/preview/{PAIE}").text
+
+
+def test_a_new_file_that_does_not_load_shows_its_mistakes_not_a_404(client, preview_app):
+    folder = Path(preview_app.config["QUESTIONNAIRES_DIR"])
+    text = (folder / f"{PAIE}.yaml").read_text().replace("id: paie-rh-pme", "id: paie-v2", 1)
+    (folder / "paie-v2.yaml").write_text(text.replace("version: 1\n", "version: 1\nversion: 2\n"))
+    page = client.get("/preview/paie-v2")
+    assert page.status_code == 200
+    assert "1 mistake to fix" in page.text
+    assert "duplicate key &#39;version&#39; (first on line 6)" in page.text
+    assert client.get("/preview/no-such-questionnaire").status_code == 404

@@ -76,16 +76,29 @@ def keep_out_of_caches(response):
 
 @bp.get("/<questionnaire_id>")
 def show_preview(questionnaire_id: str):
-    """The questionnaire with no answer yet (hidden fields may come in the query string)."""
-    preview = build_preview(load_published(questionnaire_id), request.args, posted=False)
-    return render_template("preview/page.html", preview=preview, **page_values(preview))
+    """The questionnaire with no answer yet (hidden fields may come in the query string).
+    If its file's last edit does not load, its mistakes come first (or alone)."""
+    return render_page(questionnaire_id, request.args, posted=False)
 
 
 @bp.post("/<questionnaire_id>")
 def score_page(questionnaire_id: str):
     """The Score button without JavaScript: the page again, answers kept, panel updated."""
-    preview = build_preview(load_published(questionnaire_id), request.form, posted=True)
-    return render_template("preview/page.html", preview=preview, **page_values(preview))
+    return render_page(questionnaire_id, request.form, posted=True)
+
+
+def render_page(questionnaire_id: str, values: Mapping[str, str], posted: bool):
+    mistakes = [e for exc in registry().errors_for(questionnaire_id) for e in exc.errors]
+    published = registry().get(questionnaire_id)
+    if published is None:
+        if not mistakes:
+            abort(404)
+        return render_template("preview/broken.html", questionnaire_id=questionnaire_id,
+                               mistakes=mistakes)  # fmt: skip
+    preview = build_preview(published, values, posted=posted)
+    return render_template(
+        "preview/page.html", preview=preview, mistakes=mistakes, **page_values(preview)
+    )
 
 
 @bp.post("/<questionnaire_id>/score")
