@@ -4,7 +4,8 @@ Three passes, each collecting all the mistakes it finds:
 
 1. **Parse** the YAML event stream ourselves (never ``yaml.load``): anchors, aliases, tags,
    duplicate keys and YAML 1.1 surprises (``no``, ``on``, ``0755``, ``1:10`` unquoted) are
-   refused, and the line and column of every value is kept, keyed by its path.
+   refused (so are digits with underscores, hexadecimal and binary numbers: ``3_6`` is 36),
+   and the line and column of every value is kept, keyed by its path.
 2. **Validate** the plain data with the pydantic model; each error's ``loc`` is mapped back
    to a line through those paths, and rephrased for a marketer (what was found, what to write).
 3. **Check references** the model cannot see: duplicate question ids, unknown criteria,
@@ -220,6 +221,9 @@ _RESOLVER = yaml.resolver.Resolver()
 _BOOL_WORDS = {"yes", "no", "on", "off", "y", "n"}
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+")
 _SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
+#: Numbers YAML 1.1 reads from text that does not look like one: digits with underscores
+#: (3_6 is 36), hexadecimal (0x1F) and binary (0b101).
+_NUMBER_LOOKALIKE = re.compile(r"[-+]?(?:[0-9.]*_[0-9_.]*(?:[eE][-+]?[0-9]+)?|0[xX][0-9a-fA-F_]+|0b[01_]+)")
 
 
 class TreeBuilder:
@@ -372,6 +376,13 @@ def describe_surprise(text: str) -> tuple[str, str] | None:
         return (
             f"unquoted {text} is read as a base-60 number by YAML 1.1",
             f'write "{text}" in quotes',
+        )
+    number = resolve_plain(text) if _NUMBER_LOOKALIKE.fullmatch(text) else None
+    if isinstance(number, int | float) and not isinstance(number, bool):
+        shown = str(number) if isinstance(number, int) else f"{number:g}"
+        return (
+            f"unquoted {text} is read as the number {shown} by YAML 1.1",
+            f'write "{text}" in quotes for text, or {shown} for a number',
         )
     return None
 

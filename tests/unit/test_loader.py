@@ -194,6 +194,28 @@ def test_a_sexagesimal_looking_number_is_refused(tmp_path):
     assert error.hint == 'write "1:10" in quotes'
 
 
+@pytest.mark.parametrize(
+    ("written", "number"), [("3_6", "36"), ("1_000_000", "1000000"), ("0x1F", "31"), ("0b101", "5")]
+)
+def test_a_number_yaml_11_reads_from_underscores_hex_or_binary_is_refused(tmp_path, written, number):
+    text = tiny('{value: small, label: "1-49"', f'{{value: small, label: "1-49", reason: {written}')
+    error = the_error(load_errors(tmp_path, text), f"unquoted {written} is read as the number")
+    assert f"the number {number} by YAML 1.1" in error.message
+    offset = text.index(written)
+    assert (error.line, error.column) == (
+        line_of(text, written),
+        offset - text.rindex("\n", 0, offset),
+    )
+    assert error.hint == f'write "{written}" in quotes for text, or {number} for a number'
+
+
+def test_a_word_with_underscores_and_digits_stays_text(tmp_path):
+    text = tiny('{value: small, label: "1-49"', '{value: 3_6_mois, label: "1-49"')
+    path = tmp_path / "tiny.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert load_questionnaire(path).question("size").choices[0].value == "3_6_mois"
+
+
 def test_a_file_over_256_kib_is_refused_before_parsing(tmp_path):
     text = TINY + "# padding\n" * (MAX_BYTES // 10)
     [error] = load_errors(tmp_path, text)
