@@ -178,3 +178,27 @@ def test_a_line_break_in_the_name_or_company_adds_no_header_over_smtp(
         assert "evil@x.example" not in received.rcpt_tos
     dossier = next(r.message for r in smtp_server.received if r.rcpt_tos == [REP])
     assert dossier["Subject"].startswith("SQL: ACME Bcc: evil@x.example — Claire Dupont X-Injected")
+
+
+def test_a_delivery_refused_by_a_dead_server_is_listed_as_pending_not_sent(
+    app,
+    session,
+    published,
+    smtp_server,  # noqa: F811
+    runner,
+):
+    """The hand-over marker (``sent_at`` while sending) is cleared when the send fails: the
+    console said "sent 06:13" of an email that never left, and so would a failed one."""
+    smtp_server.stop()
+    ids = submit(app, session, published, {**HOT_ANSWERS, **contact()})
+    for delivery_id in ids.values():
+        row = delivery(session, delivery_id)
+        assert (row.state, row.sent_at) == ("pending", None)
+    output = runner.invoke(args=["deliveries"]).output
+    assert "(next " in output and "(sent " not in output
+    smtp_server.handler.refused = {REP}
+    smtp_server.start()
+    let_retry_come_due(session, ids["dossier"])
+    attempt_delivery(app, ids["dossier"])
+    row = delivery(session, ids["dossier"])
+    assert (row.state, row.sent_at) == ("failed", None)

@@ -193,7 +193,9 @@ def _send_claimed(app: Flask, session: Session, delivery_id: int, now: datetime)
         if not failure.permanent:
             log.debug("delivery %s: temporary failure", delivery_id, exc_info=True)
         session.rollback()
-        delivery = session.get(Delivery, delivery_id)
+        # Read again: the hand-over marker was written by a Core update, so the object still
+        # holds sent_at=None, and clearing it would change nothing the flush could see.
+        delivery = session.get(Delivery, delivery_id, populate_existing=True)
         return record_failure(session, delivery, failure, RetryPolicy.from_config(app.config), now)
     return record_sent(session, delivery, utcnow())
 
