@@ -25,7 +25,7 @@ import difflib
 import hashlib
 import re
 import types
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -1140,21 +1140,33 @@ def check_condition_values(path: DataPath, leaf: Condition, read: Question | Non
     """A condition's values must be answers the question it reads can give."""
     if read is None:
         return []
+    extra: Callable[[str], bool] = lambda value: False  # noqa: E731
     if read.type in CHOICE_TYPES:
         allowed = [c.value for c in read.choices]
     elif read.type == "yes_no":
         allowed = ["yes", "no"]
+    elif read.type == "scale" and read.scale is not None:
+        allowed = [str(n) for n in range(read.scale.min, read.scale.max + 1)]
+    elif read.type == "country":
+        # A country question gives its code and its zone's name.
+        allowed, extra = list(read.zones), is_country_code
     else:
         return []
     key = "in" if leaf.in_ is not None else "equals"
+    if read.type == "country":
+        otherwise = "write a two-letter ISO code (FR, DE...)" + (
+            f" or a zone: {', '.join(allowed)}" if allowed else ""
+        )
+    else:
+        otherwise = f"write one of: {', '.join(allowed)}"
     return [
         Finding(
             (*path, key) if key == "equals" else (*path, key, i),
             f"show_if compares '{read.id}' with '{value}', which is not one of its answers",
-            suggest_name(value, allowed, f"write one of: {', '.join(allowed)}"),
+            suggest_name(value, allowed, otherwise),
         )
         for i, value in enumerate(leaf.values())
-        if value not in allowed
+        if value not in allowed and not extra(value)
     ]
 
 

@@ -51,6 +51,31 @@ def test_show_if_with_a_value_the_question_cannot_give_is_refused(tmp_path):
     assert error.hint.startswith("did you mean 'exploring'?")
 
 
+def test_show_if_on_a_scale_names_a_point_of_the_scale(tmp_path):
+    text = example(
+        "show_if: {question: project, equals: active}", "show_if: {question: maturity, in: [4, 6]}"
+    )
+    error = the_error(load_errors(tmp_path, text), "compares 'maturity' with '6'")
+    assert error.line == line_of(text, "question: maturity, in: [4, 6]")
+    assert error.hint == "write one of: 1, 2, 3, 4, 5"
+    assert load_text(tmp_path, text.replace("[4, 6]", "[4, 5]")).question("details").show_if
+
+
+def test_show_if_on_a_country_names_a_country_code_or_a_zone(tmp_path):
+    text = example(
+        "show_if: {question: project, equals: active}",
+        "show_if: {question: country, in: [europe, DE, UK, eurpe]}",
+    )
+    errors = load_errors(tmp_path, text)
+    assert [e.message for e in errors] == [
+        "show_if compares 'country' with 'UK', which is not one of its answers",
+        "show_if compares 'country' with 'eurpe', which is not one of its answers",
+    ]
+    assert errors[0].hint == "write a two-letter ISO code (FR, DE...) or a zone: france, europe"
+    assert errors[1].hint.startswith("did you mean 'europe'?")
+    assert errors[0].line == line_of(text, "question: country, in:")
+
+
 def test_a_show_if_mixing_shapes_is_refused_with_a_hint(tmp_path):
     text = example(
         "{question: project, equals: active}", "{question: project, equals: active, in: [none]}"
