@@ -26,6 +26,7 @@ def worker(workers: int) -> None:
     from .delivery.deliveries import sweep_deliveries
     from .delivery.queue import get_tasks
     from .reports import get_render_pool
+    from .reports.system import system_warnings
 
     app = current_app._get_current_object()
     if app.config["QUEUE_URL"] == "immediate":
@@ -36,6 +37,10 @@ def worker(workers: int) -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # What the renderer needs from the system: said once, here, rather than found out from
+    # slow renders or empty boxes in a prospect's name.
+    for message in system_warnings():
+        logging.getLogger("qualify.worker").warning(message)
     # One render process per thread, started now: each imports WeasyPrint and loads its fonts
     # once, renders one document at a time, and is bounded in time and memory.
     pool = get_render_pool(app, size=workers)

@@ -3,17 +3,24 @@ survive, and that nothing a prospect types can make the renderer fetch or embed 
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 import shutil
 import subprocess
+import tempfile
+import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.request import HTTPRedirectHandler
 
 import pytest
+import weasyprint
 from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from qualify.core.loader import load_questionnaire
 from qualify.core.scoring import describe_answer, score_answers
@@ -26,6 +33,34 @@ from qualify.reports.render import AssetFetcher, AssetRefusedError, PdfRenderer,
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "report_templates"
 ASSETS = TEMPLATES / "assets"
+PAIE = ROOT / "questionnaires" / "paie-rh-pme.yaml"
+PAIE_HOT = {
+    "effectif": "50-249",
+    "secteur": "manufacturing",
+    "pays": "FR",
+    "fonction": "dirigeant",
+    "gestion_paie": "logiciel",
+    "logiciel_actuel": "sage",
+    "digitalisation": 8,
+    "projet": "actif",
+    "echeance": "moins_3_mois",
+    "echange": "yes",
+}
+PAIE_COLD = {"effectif": "1-9", "gestion_paie": "tableur", "digitalisation": 1, "projet": "aucun"}
+COLD = {
+    "company_size": "1-49",
+    "industry": "public",
+    "role": "contributor",
+    "budget": "none",
+    "maturity": "spreadsheets",
+    "triggers": ["none"],
+    "project": "none",
+    "demo": "no",
+}
+#: A 1x1 PNG: a theme logo small enough to read in a test.
+PNG_PIXEL = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
 HOT = {
     "company_size": "200-999",
     "industry": "saas",
@@ -38,11 +73,21 @@ HOT = {
     "timeline": "under_3_months",
     "demo": "yes",
 }
+#: What a prospect may type to make the renderer fetch or embed a file: ``{http}`` is a
+#: loopback server that records every request, ``{secret}`` a file only this test knows.
 INJECTIONS = (
-    '<img src="file:///etc/passwd">',
+    '<img src="file://{secret}">',
     "ACME <script>",
-    "@import url(http://127.0.0.1:9/x.css)",
+    "@import url({http}/import.css);",
+    '<style>@import "{http}/style.css";</style>',
+    '<link rel="stylesheet" href="{http}/link.css">',
+    '<link rel="attachment" href="file://{secret}">',
+    '<object data="{http}/object.svg" type="image/svg+xml"></object>',
+    '<embed src="file://{secret}">',
+    '<a rel="attachment" href="data:text/plain;base64,{data}">x</a>',
+    '<div style="background:url({http}/bg.png)">',
 )
+SECRET_TEXT = "qualify-secret-8d1c"
 
 
 @dataclass
@@ -84,6 +129,85 @@ def fetched(renderer, monkeypatch):
     return urls
 
 
+@pytest.fixture
+def http_hits():
+    """A loopback HTTP server that answers every GET with a tiny stylesheet and records the
+    path: a fetch by the renderer shows here, whatever route it took."""
+    hits: list[str] = []
+
+    class Recorder(BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            body = b"p { color: red }"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/css")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield SimpleNamespace(url=f"http://127.0.0.1:{server.server_port}", hits=hits)
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def secret_file():
+    """A file whose text must never reach a PDF (short path: names are capped at 120)."""
+    folder = Path(tempfile.mkdtemp(prefix="q"))
+    path = folder / "s.txt"
+    path.write_text(SECRET_TEXT)
+    yield path
+    shutil.rmtree(folder)
+
+
+def embedded_files(reader: PdfReader) -> list[str]:
+    """Every trace of an embedded file anywhere in the PDF's object graph: the catalogue's
+    /EmbeddedFiles, file specifications with /EF, /FileAttachment annotations."""
+    found, seen = [], set()
+    stack: list = [reader.trailer["/Root"]]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, IndirectObject):
+            if item.idnum in seen:
+                continue
+            seen.add(item.idnum)
+            item = item.get_object()
+        if isinstance(item, DictionaryObject):
+            for key, value in item.items():
+                if key in ("/EmbeddedFiles", "/EF") or value in (
+                    "/EmbeddedFile",
+                    "/FileAttachment",
+                ):
+                    found.append(f"{key} {value}")
+                stack.append(value)
+        elif isinstance(item, ArrayObject):
+            stack.extend(item)
+    return found
+
+
+def fill_colours(reader: PdfReader, page_index: int) -> set[str]:
+    """The RGB fill and stroke colours painted on a page (its forms included), as #rrggbb."""
+    page = reader.pages[page_index]
+    streams = [page.get_contents().get_data()]
+    forms = list((page["/Resources"].get("/XObject") or {}).values())
+    while forms:
+        form = forms.pop().get_object()
+        if form.get("/Subtype") == "/Form":
+            streams.append(form.get_data())
+            forms.extend(((form.get("/Resources") or {}).get("/XObject") or {}).values())
+    colours = set()
+    for stream in streams:
+        for r, g, b in re.findall(rb"([\d.]+) ([\d.]+) ([\d.]+) (?:rg|RG)", stream):
+            colours.add("#" + "".join(f"{round(float(c) * 255):02x}" for c in (r, g, b)))
+    return colours
+
+
 def make_lead(prospect: Prospect = CLAIRE) -> Lead:
     """A transient lead (no session): the ORM object the worker hands to the contexts."""
     return Lead(
@@ -109,8 +233,8 @@ def make_details(questionnaire, answers) -> dict:
     }
 
 
-def render_report(renderer, questionnaire, prospect=CLAIRE, answers=HOT) -> PdfReader:
-    context = report_context(questionnaire, make_lead(prospect), answers, {})
+def render_report(renderer, questionnaire, prospect=CLAIRE, answers=HOT, **options) -> PdfReader:
+    context = report_context(questionnaire, make_lead(prospect), answers, {}, **options)
     return PdfReader(io.BytesIO(renderer.render_report(context)))
 
 
@@ -206,6 +330,112 @@ def test_report_is_a_tagged_pdf(renderer, questionnaire):
     assert catalog["/MarkInfo"]["/Marked"]
 
 
+@pytest.fixture(scope="module")
+def paie():
+    return load_questionnaire(PAIE)
+
+
+def test_report_cover_is_the_first_page_with_the_name_company_and_title(renderer, questionnaire):
+    reader = render_report(renderer, questionnaire)
+    cover = squeezed(reader.pages[0].extract_text())
+    for phrase in ("Claire Dupont", "BigCo Industries", questionnaire.title.upper()):
+        assert squeezed(phrase) in cover, phrase
+    assert "Whatyouranswerssay" not in cover  # the cover stands alone
+
+
+def test_report_charts_overall_and_each_dimension_as_vector_bars(renderer, questionnaire):
+    context = report_context(questionnaire, make_lead(), HOT, {})
+    html = renderer.render_html("report.html", context)
+    bars = len(re.findall(r'<rect class="bar"', html))
+    assert bars == 1 + len(questionnaire.diagnostic.dimensions) == len(context["chart"]["bars"])
+    reader = PdfReader(io.BytesIO(renderer.write_pdf(html)))
+    page = squeezed(reader.pages[1].extract_text())
+    for bar in context["chart"]["bars"]:  # once in the chart, once in the table below it
+        assert page.count(squeezed(bar["label"])) >= 2, bar["label"]
+
+
+def test_report_recommendations_follow_the_answers_score_bands(renderer, questionnaire):
+    hot = squeezed(text_of(render_report(renderer, questionnaire, answers=HOT)))
+    cold = squeezed(text_of(render_report(renderer, questionnaire, answers=COLD)))
+    hot_bands = report_context(questionnaire, make_lead(), HOT, {})["recommendations"]
+    cold_bands = report_context(questionnaire, make_lead(), COLD, {})["recommendations"]
+    assert {r["text"] for r in hot_bands} != {r["text"] for r in cold_bands}
+    for recommendation in hot_bands:
+        assert squeezed(recommendation["text"]) in hot
+    for recommendation in cold_bands:
+        assert squeezed(recommendation["text"]) in cold
+        if recommendation["text"] not in {r["text"] for r in hot_bands}:
+            assert squeezed(recommendation["text"]) not in hot
+
+
+@pytest.mark.parametrize("answers", ["hot", "cold"])
+@pytest.mark.parametrize("prospect", [CLAIRE, JAPANESE_ARABIC, "long"])
+@pytest.mark.parametrize("which", ["customer-data-maturity", "paie-rh-pme"])
+def test_every_report_is_two_to_four_pages(renderer, questionnaire, paie, which, prospect, answers):
+    q = questionnaire if which == "customer-data-maturity" else paie
+    given = {
+        ("customer-data-maturity", "hot"): HOT,
+        ("customer-data-maturity", "cold"): COLD,
+        ("paie-rh-pme", "hot"): PAIE_HOT,
+        ("paie-rh-pme", "cold"): PAIE_COLD,
+    }[which, answers]
+    if prospect == "long":
+        prospect = Prospect(
+            first_name="Marie-Bérénice-Alexandrine " * 4,
+            last_name="de La Rochefoucauld-Montmorency " * 3,
+            company="Banque Populaire des Territoires d'Outre-Mer " * 3,
+        )
+    assert 2 <= len(render_report(renderer, q, prospect, given).pages) <= 4
+
+
+def test_report_speaks_the_questionnaire_language(renderer, paie):
+    reader = render_report(renderer, paie, answers=PAIE_HOT, today=date(2026, 12, 4))
+    assert_says(
+        reader,
+        "Rapport personnalisé pour",
+        "Préparé le 4 décembre 2026",
+        "Ce que disent vos réponses",
+        "Nos recommandations",
+        "VOTRE PROCHAINE ÉTAPE",
+        "Réservez votre appel",
+    )
+    assert "Your next step" not in text_of(reader)
+
+
+def test_report_is_branded_by_the_questionnaire_theme(renderer, questionnaire, paie):
+    assert paie.theme.primary_color == "#0f766e"  # the bundled French questionnaire's theme
+    themed = render_report(renderer, paie, answers=PAIE_HOT)
+    plain = render_report(renderer, questionnaire)
+    assert "#0f766e" in fill_colours(themed, 0)  # the cover's score panel
+    assert "#0f766e" in fill_colours(themed, 1)  # the chart's bars
+    assert "#0f766e" in fill_colours(themed, len(themed.pages) - 1)  # the next-step box
+    assert not any("#0f766e" in fill_colours(plain, i) for i in range(len(plain.pages)))
+
+
+def test_report_shows_the_theme_logo_instead_of_the_mark(renderer, questionnaire, fetched):
+    logo = "data:image/png;base64," + base64.b64encode(PNG_PIXEL).decode()
+    reader = render_report(renderer, questionnaire, logo=logo)
+    images = [
+        xobject.get_object()
+        for xobject in (reader.pages[0]["/Resources"].get("/XObject") or {}).values()
+        if xobject.get_object().get("/Subtype") == "/Image"
+    ]
+    assert images, "the theme's logo is drawn on the cover"
+    assert logo in fetched and not any(url.endswith("/mark.svg") for url in fetched)
+
+
+def test_a_logo_that_is_not_an_image_data_uri_is_ignored(questionnaire):
+    context = report_context(questionnaire, make_lead(), HOT, {}, logo="file:///etc/passwd")
+    assert context["logo"] is None
+
+
+@pytest.mark.skipif(not pdf_options(), reason="this WeasyPrint has no PDF/UA variant")
+def test_dossier_is_a_tagged_pdf_too(renderer, questionnaire):
+    catalog = render_dossier(renderer, questionnaire).trailer["/Root"]
+    assert "/StructTreeRoot" in catalog
+    assert catalog["/MarkInfo"]["/Marked"]
+
+
 # -- the rep's dossier --
 
 
@@ -253,30 +483,66 @@ def test_a_long_unbreakable_word_wraps_inside_its_cell(renderer, questionnaire):
 # -- nothing a prospect types is fetched, executed or embedded --
 
 
-@pytest.mark.parametrize("injection", INJECTIONS)
-def test_injected_markup_comes_out_as_literal_text(renderer, questionnaire, fetched, injection):
+def injection_text(template: str, http_hits, secret_file) -> str:
+    data = base64.b64encode(SECRET_TEXT.encode()).decode()
+    return template.format(http=http_hits.url, secret=secret_file, data=data)
+
+
+@pytest.mark.parametrize("template", INJECTIONS)
+def test_injected_markup_comes_out_as_literal_text_fetching_and_embedding_nothing(
+    renderer, questionnaire, fetched, http_hits, secret_file, template
+):
+    injection = injection_text(template, http_hits, secret_file)
+    assert len(injection) <= 120  # shown whole, not capped
     prospect = Prospect(first_name=injection, last_name="X", company=injection, job_title=injection)
     for reader in (
         render_report(renderer, questionnaire, prospect),
         render_dossier(renderer, questionnaire, prospect),
     ):
         assert_says(reader, injection)
-        assert reader.attachments == {}
-        assert "/EmbeddedFiles" not in str(reader.trailer["/Root"].get("/Names", {}))
+        assert SECRET_TEXT not in text_of(reader)
+        assert reader.attachments == {} and embedded_files(reader) == []
+    assert http_hits.hits == []
     assert fetched, "the spy saw no fetch at all: the bundled logo should go through it"
     assert all(url.startswith(ASSETS.resolve().as_uri() + "/") for url in fetched), fetched
 
 
-def test_raw_markup_that_escaped_the_templates_still_fetches_nothing(renderer, fetched):
-    html = (
-        '<link rel="stylesheet" href="http://127.0.0.1:9/x.css">'
-        '<link rel="attachment" href="file:///etc/passwd">'
-        '<img src="file:///etc/passwd"><img src="../report.html"><p>still renders</p>'
+def raw_markup(http_hits, secret_file) -> str:
+    """Markup as if it had escaped the templates: every way HTML and CSS fetch or embed."""
+    data = base64.b64encode(SECRET_TEXT.encode()).decode()
+    return (
+        f'<link rel="stylesheet" href="{http_hits.url}/link.css">'
+        f"<style>@import url({http_hits.url}/import.css);</style>"
+        f'<link rel="attachment" href="file://{secret_file}">'
+        f'<link rel="attachment" href="data:text/plain;base64,{data}">'
+        f'<a rel="attachment" href="data:text/plain;base64,{data}">attached</a>'
+        f'<a rel="attachment" href="{http_hits.url}/a.txt">attached too</a>'
+        f'<img src="file://{secret_file}"><img src="{http_hits.url}/img.png">'
+        f'<object data="{http_hits.url}/object.svg" type="image/svg+xml"></object>'
+        f'<embed src="{http_hits.url}/embed.svg" type="image/svg+xml">'
+        f'<iframe src="{http_hits.url}/frame.html"></iframe>'
+        f'<div style="background: url({http_hits.url}/bg.png)">x</div>'
+        '<img src="../report.html"><p>still renders</p>'
     )
-    reader = PdfReader(io.BytesIO(renderer.write_pdf(html)))
+
+
+def test_raw_markup_that_escaped_the_templates_still_fetches_and_embeds_nothing(
+    renderer, fetched, http_hits, secret_file
+):
+    reader = PdfReader(io.BytesIO(renderer.write_pdf(raw_markup(http_hits, secret_file))))
     assert "still renders" in text_of(reader)
-    assert reader.attachments == {}
-    assert set(fetched) >= {"http://127.0.0.1:9/x.css", "file:///etc/passwd"}
+    assert SECRET_TEXT not in text_of(reader)
+    assert http_hits.hits == []
+    assert reader.attachments == {} and embedded_files(reader) == []
+    assert set(fetched) >= {f"{http_hits.url}/link.css", f"file://{secret_file}"}
+
+
+def test_the_fetch_and_embed_detectors_see_what_bare_weasyprint_does(http_hits, secret_file):
+    """The control: WeasyPrint's own fetcher on the same markup hits the loopback server and
+    embeds files, so an empty hit list and no embedded file above mean something."""
+    pdf = weasyprint.HTML(string=raw_markup(http_hits, secret_file)).write_pdf()
+    assert "/link.css" in http_hits.hits and "/import.css" in http_hits.hits
+    assert len(embedded_files(PdfReader(io.BytesIO(pdf)))) >= 2
 
 
 @pytest.mark.parametrize(
@@ -332,6 +598,16 @@ def test_names_round_trip_through_the_pdf(renderer, questionnaire, first_name, l
         render_dossier(renderer, questionnaire, prospect),
     ):
         assert_says(reader, f"{first_name} {last_name}", company)
+
+
+@pytest.mark.skipif(not has_font_for("zh-cn"), reason="no Chinese font installed (fonts-noto-cjk)")
+def test_chinese_names_round_trip(renderer, questionnaire):
+    prospect = Prospect(first_name="王", last_name="小明", company="北京数据科技有限公司")
+    for reader in (
+        render_report(renderer, questionnaire, prospect),
+        render_dossier(renderer, questionnaire, prospect),
+    ):
+        assert_says(reader, "王 小明", "北京数据科技有限公司")
 
 
 @pytest.mark.skipif(not has_font_for("ja"), reason="no Japanese font installed (fonts-noto-cjk)")

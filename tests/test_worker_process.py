@@ -49,8 +49,8 @@ def app_config(app_config, tmp_path, smtp_server):  # noqa: F811
 class Worker:
     """``qualify worker`` in a subprocess with the test app's configuration."""
 
-    def __init__(self, app, log_path: Path):
-        self.app, self.log_path = app, log_path
+    def __init__(self, app, log_path: Path, extra_env: dict[str, str] | None = None):
+        self.app, self.log_path, self.extra_env = app, log_path, extra_env or {}
         self.process: subprocess.Popen | None = None
 
     def start(self) -> Worker:
@@ -72,6 +72,7 @@ class Worker:
         env = {k: v for k, v in os.environ.items() if not k.startswith("QUALIFY_")}
         env.update({f"QUALIFY_{key}": str(self.app.config[key]) for key in keys})
         env["QUALIFY_INSTANCE_PATH"] = str(instance)
+        env.update(self.extra_env)
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "qualify.cli", "worker", "--workers", "1"],
@@ -105,8 +106,8 @@ def workers(app, tmp_path):
     """Start workers with ``workers()``; every one is stopped after the test."""
     started: list[Worker] = []
 
-    def start() -> Worker:
-        worker = Worker(app, tmp_path / "worker.log").start()
+    def start(**extra_env: str) -> Worker:
+        worker = Worker(app, tmp_path / "worker.log", extra_env).start()
         started.append(worker)
         return worker
 
@@ -261,3 +262,16 @@ def test_the_console_shows_a_delivery_handing_over(app, session, runner):
     session.commit()
     output = runner.invoke(args=["deliveries"]).output
     assert "handing over since" in output and "lease until" in output
+
+
+def test_a_worker_on_a_system_without_fonts_warns_at_start_up(app, workers, tmp_path):
+    """A real fontconfig that knows no font: the worker says so, and what to install."""
+    config = tmp_path / "fonts.conf"
+    config.write_text(
+        f'<?xml version="1.0"?><fontconfig><cachedir>{tmp_path}/cache</cachedir></fontconfig>'
+    )
+    worker = workers(FONTCONFIG_FILE=str(config))
+    wait_until(lambda: "qualify worker:" in worker.output(), "the worker to start", worker)
+    output = worker.output()
+    assert "WARNING qualify.worker: no installed font covers Latin" in output
+    assert "apt-get install fonts-dejavu-core fonts-noto-cjk fonts-noto-core" in output

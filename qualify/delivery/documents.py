@@ -7,6 +7,10 @@ imported there, never by the web process nor by the worker's threads.
 
 from __future__ import annotations
 
+import base64
+import logging
+from pathlib import Path
+
 from flask import Flask
 from flask_mail import Message
 from sqlalchemy.orm import Session
@@ -17,6 +21,19 @@ from ..questionnaires import registry
 from ..services.leads import merged_answers
 from ..services.versions import scored_questionnaire
 from . import mailer
+
+log = logging.getLogger(__name__)
+
+#: A theme logo larger than this is not embedded (a logo is a few kilobytes).
+MAX_LOGO_BYTES = 512 * 1024
+LOGO_TYPES = {
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+    ".gif": "image/gif",
+}
 
 
 class DeliveryError(Exception):
@@ -71,10 +88,32 @@ def _build_dossier(app, delivery, lead, questionnaire, answers, details, sender)
 
 
 def render_report(app: Flask, questionnaire, lead: Lead, answers: dict, details: dict) -> bytes:
-    """The prospect's PDF report."""
+    """The prospect's PDF report, branded by the questionnaire's theme (colours and logo)."""
     from ..reports import report_context
 
-    return render_pdf(app, "report", report_context(questionnaire, lead, answers, details))
+    logo = theme_logo_uri(app, questionnaire.theme.logo)
+    context = report_context(questionnaire, lead, answers, details, logo=logo)
+    return render_pdf(app, "report", context)
+
+
+def theme_logo_uri(app: Flask, name: str | None) -> str | None:
+    """The theme's logo (a file under ``static/``) as a ``data:`` URI, the only form of
+    image the renderer takes besides its bundled assets; None, and logged, when the file is
+    missing, outside ``STATIC_DIR`` or larger than ``MAX_LOGO_BYTES``: the report then shows
+    the default mark rather than failing."""
+    if not name:
+        return None
+    static = Path(app.config["STATIC_DIR"]).resolve()
+    path = (static / name).resolve()
+    kind = LOGO_TYPES.get(path.suffix.lower())
+    if kind is None or not path.is_relative_to(static) or not path.is_file():
+        log.warning("theme logo %r is not an image file under static/: default mark used", name)
+        return None
+    data = path.read_bytes()
+    if len(data) > MAX_LOGO_BYTES:
+        log.warning("theme logo %r is over %s bytes: default mark used", name, MAX_LOGO_BYTES)
+        return None
+    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def render_pdf(app: Flask, kind: str, context: dict) -> bytes:

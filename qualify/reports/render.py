@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 with warnings.catch_warnings():
     # Without libharfbuzz-subset0 WeasyPrint warns at import and subsets fonts slowly; that is
-    # a speed problem the renderer logs once (see has_fast_subsetter), not a reason to fail.
+    # a speed problem the worker warns about once at start-up (reports.system), not a failure.
     warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
     import weasyprint
     from weasyprint.text.ffi import harfbuzz_subset
@@ -85,6 +85,16 @@ class AssetFetcher(URLFetcher):
         )
 
 
+def drop_attachments(document: weasyprint.document.Document) -> None:
+    """Remove every file attachment from a laid-out document before it is written: the
+    ``<link rel="attachment">`` list and ``<a rel="attachment">`` links. Templates escape
+    what prospects type, and the fetcher serves only bundled assets, but a ``data:`` URI is
+    served too, so markup that slipped through could still embed a file of its own."""
+    document.metadata.attachments = []
+    for page in document.pages:
+        page.links = [link for link in page.links if link[0] != "attachment"]
+
+
 def has_fast_subsetter() -> bool:
     """Whether HarfBuzz's font subsetter is installed (3-page report ~0.8 s → ~0.5 s)."""
     return harfbuzz_subset is not None
@@ -125,24 +135,19 @@ class PdfRenderer:
             font_config=self.font_config,
         )
         self.options = pdf_options()
-        if not has_fast_subsetter():
-            log.warning(
-                "libharfbuzz-subset0 is not installed: WeasyPrint falls back to a much slower "
-                "font subsetter; install it with the system package manager"
-            )
 
     def render_html(self, template: str, context: Mapping[str, Any]) -> str:
         """The HTML ``template`` produces for ``context`` (autoescaped)."""
         return self.environment.get_template(template).render(**context)
 
     def write_pdf(self, html: str) -> bytes:
-        """``html`` as PDF bytes, with the shared stylesheet, fonts and asset-only fetcher."""
+        """``html`` as PDF bytes, with the shared stylesheet, fonts and asset-only fetcher,
+        and no file attachment whatever the markup asks (see ``drop_attachments``)."""
         document = weasyprint.HTML(
             string=html, base_url=self.base_url, url_fetcher=self.url_fetcher
-        )
-        return document.write_pdf(
-            stylesheets=[self.stylesheet], font_config=self.font_config, **self.options
-        )
+        ).render(stylesheets=[self.stylesheet], font_config=self.font_config, **self.options)
+        drop_attachments(document)
+        return document.write_pdf(**self.options)
 
     def render_report(self, context: Mapping[str, Any]) -> bytes:
         """The prospect's report as PDF bytes, from ``report_context(...)``."""
