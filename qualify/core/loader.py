@@ -25,7 +25,7 @@ import difflib
 import hashlib
 import re
 import types
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -1138,36 +1138,52 @@ def check_condition(
 
 def check_condition_values(path: DataPath, leaf: Condition, read: Question | None) -> list[Finding]:
     """A condition's values must be answers the question it reads can give."""
-    if read is None:
-        return []
-    extra: Callable[[str], bool] = lambda value: False  # noqa: E731
-    if read.type in CHOICE_TYPES:
-        allowed = [c.value for c in read.choices]
-    elif read.type == "yes_no":
-        allowed = ["yes", "no"]
-    elif read.type == "scale" and read.scale is not None:
-        allowed = [str(n) for n in range(read.scale.min, read.scale.max + 1)]
-    elif read.type == "country":
-        # A country question gives its code and its zone's name.
-        allowed, extra = list(read.zones), is_country_code
-    else:
+    possible = possible_answers(read) if read is not None else None
+    if read is None or possible is None:
         return []
     key = "in" if leaf.in_ is not None else "equals"
-    if read.type == "country":
-        otherwise = "write a two-letter ISO code (FR, DE...)" + (
-            f" or a zone: {', '.join(allowed)}" if allowed else ""
-        )
-    else:
-        otherwise = f"write one of: {', '.join(allowed)}"
     return [
         Finding(
             (*path, key) if key == "equals" else (*path, key, i),
             f"show_if compares '{read.id}' with '{value}', which is not one of its answers",
-            suggest_name(value, allowed, otherwise),
+            suggest_name(value, possible.named, possible.otherwise),
         )
         for i, value in enumerate(leaf.values())
-        if value not in allowed and not extra(value)
+        if not possible.allows(value)
     ]
+
+
+@dataclass(frozen=True)
+class PossibleAnswers:
+    """The text values an answer can compare as (``answer_values``): the ``named`` ones,
+    and with ``any_country`` any ISO code too."""
+
+    named: list[str]
+    any_country: bool = False
+
+    def allows(self, value: str) -> bool:
+        return value in self.named or (self.any_country and is_country_code(value))
+
+    @property
+    def otherwise(self) -> str:
+        if self.any_country:
+            zones = f" or a zone: {', '.join(self.named)}" if self.named else ""
+            return f"write a two-letter ISO code (FR, DE...){zones}"
+        return f"write one of: {', '.join(self.named)}"
+
+
+def possible_answers(question: Question) -> PossibleAnswers | None:
+    """What an answer to ``question`` can compare as; None when it can be anything."""
+    if question.type in CHOICE_TYPES:
+        return PossibleAnswers([c.value for c in question.choices])
+    if question.type == "yes_no":
+        return PossibleAnswers(["yes", "no"])
+    if question.type == "scale" and question.scale is not None:
+        return PossibleAnswers([str(n) for n in range(question.scale.min, question.scale.max + 1)])
+    if question.type == "country":
+        # A country question gives its code and its zone's name.
+        return PossibleAnswers(list(question.zones), any_country=True)
+    return None
 
 
 def check_zones(questionnaire: Questionnaire) -> list[Finding]:
@@ -1280,15 +1296,53 @@ def check_review(questionnaire: Questionnaire) -> list[Finding]:
     if questionnaire.review is None:
         return []
     declared = questionnaire.fit_criteria
-    return [
-        Finding(
-            ("review", "when_any", i, "criterion"),
-            f"review names criterion '{when.criterion}', not declared in fit_criteria",
-            suggest_name(when.criterion, declared, f"use one of: {', '.join(declared)}"),
-        )
-        for i, when in enumerate(questionnaire.review.when_any)
-        if when.criterion is not None and when.criterion not in declared
-    ]
+    findings = []
+    for i, when in enumerate(questionnaire.review.when_any):
+        if when.criterion is None:
+            continue
+        if when.criterion not in declared:
+            findings.append(
+                Finding(
+                    ("review", "when_any", i, "criterion"),
+                    f"review names criterion '{when.criterion}', not declared in fit_criteria",
+                    suggest_name(when.criterion, declared, f"use one of: {', '.join(declared)}"),
+                )
+            )
+            continue
+        possible = criterion_answers(questionnaire, when.criterion)
+        findings += [
+            Finding(
+                ("review", "when_any", i, "value_in", j),
+                f"review waits for '{value}' in criterion '{when.criterion}', which no answer "
+                "feeding it can give: the rule would never hold",
+                suggest_name(value, possible.named, possible.otherwise),
+            )
+            for j, value in enumerate(when.value_in or [])
+            if possible is not None and not possible.allows(value)
+        ]
+    return findings
+
+
+def criterion_answers(questionnaire: Questionnaire, criterion: str) -> PossibleAnswers | None:
+    """What the answers and hidden fields feeding ``criterion`` can compare as; None when
+    one of them can give anything (a number, a text, a hidden field with ``other``)."""
+    named: list[str] = []
+    any_country = False
+    for question in questionnaire.questions():
+        if question.criterion != criterion:
+            continue
+        possible = possible_answers(question)
+        if possible is None:
+            return None
+        named += [v for v in possible.named if v not in named]
+        any_country = any_country or possible.any_country
+    for hidden in questionnaire.hidden_fields.values():
+        if hidden is None or hidden.criterion != criterion:
+            continue
+        if hidden.other is not None:
+            return None
+        named += [v for v in hidden.values if v not in named]
+    return PossibleAnswers(named, any_country)
 
 
 def check_translations(questionnaire: Questionnaire) -> list[Finding]:

@@ -189,6 +189,23 @@ def test_a_review_rule_naming_an_unknown_criterion_is_refused(tmp_path):
     assert error.hint.startswith("use one of: company_size")
 
 
+def test_a_review_rule_waiting_for_an_answer_no_question_gives_is_refused(tmp_path):
+    text = example('{criterion: company_size, value_in: ["1000+"]}',
+                   '{criterion: company_size, value_in: ["1000", "200-999"]}')  # fmt: skip
+    error = the_error(load_errors(tmp_path, text), "review waits for '1000' in criterion")
+    assert "the rule would never hold" in error.message
+    assert error.line == line_of(text, 'value_in: ["1000"')
+    assert error.hint.startswith("did you mean '1000+'? Otherwise write one of: 1-49, 200-999")
+
+
+def test_a_review_rule_on_a_criterion_a_hidden_field_feeds_takes_its_values(tmp_path):
+    # industry is fed by a question (saas, retail, other) and by the partner field, whose
+    # 'other:' takes any value: nothing can be refused there.
+    text = example('{criterion: company_size, value_in: ["1000+"]}',
+                   '{criterion: industry, value_in: ["anything"]}')  # fmt: skip
+    assert load_text(tmp_path, text).review.when_any[0].value_in == ["anything"]
+
+
 def test_a_review_rule_of_two_kinds_at_once_is_refused(tmp_path):
     text = example(
         "- {fit_completeness_below: 1.0}", "- {fit_completeness_below: 1.0, total_at_least: 90}"
