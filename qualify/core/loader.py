@@ -461,7 +461,58 @@ def validate_data(data: Any) -> tuple[Questionnaire | None, list[Finding]]:
         return Questionnaire.model_validate(data), []
     except ValidationError as exc:
         errors = drop_misspelled_missing(exc.errors())
-        return None, [describe_validation_error(error) for error in errors]
+        errors, unions = split_union_errors(errors, data)
+        findings = [describe_validation_error(error) for error in errors]
+        return None, findings + [describe_union_errors(group) for group in unions.values()]
+
+
+def split_union_errors(
+    errors: list[Any], data: Any
+) -> tuple[list[Any], dict[DataPath, list[Any]]]:
+    """Errors of a value that fits none of a field's alternatives (``equals:`` takes text,
+    a number or a boolean) come one per alternative, tagged with its type name: group them,
+    by the value's path, to report the value once."""
+    plain, unions = [], {}
+    for error in errors:
+        loc = tuple(error["loc"])
+        if error["type"] in EXPECTED and loc and is_union_tag(data, loc):
+            unions.setdefault(loc[:-1], []).append(error)
+        else:
+            plain.append(error)
+    # A single alternative left is an ordinary error.
+    plain += [group[0] for group in unions.values() if len(group) == 1]
+    return plain, {loc: group for loc, group in unions.items() if len(group) > 1}
+
+
+def is_union_tag(data: Any, loc: DataPath) -> bool:
+    """Whether the last part of ``loc`` names an alternative type, not a key of the file."""
+    tag = loc[-1]
+    if not isinstance(tag, str) or existing_prefix(data, loc[:-1]) != loc[:-1]:
+        return False
+    parent = value_at(data, loc[:-1])
+    return not (isinstance(parent, dict) and tag in parent)
+
+
+def describe_union_errors(group: list[Any]) -> Finding:
+    """One value that is none of the alternatives a field takes, as one Finding."""
+    path = tuple(group[0]["loc"])[:-1]
+    found = group[0].get("input")
+    kinds = {error["type"].split("_")[0] for error in group}
+    if "float" in kinds:
+        kinds.discard("int")  # "a number" says it
+    words = {"bool": "true/false"}
+    alternatives = [
+        words.get(kind, EXPECTED[f"{kind}_type"])
+        for kind in ("string", "int", "float", "bool", "list", "dict", "model")
+        if kind in kinds
+    ]
+    expected = ", ".join(alternatives[:-1]) + " or " + alternatives[-1]
+    if path and path[-1] == "equals" and isinstance(found, list):
+        hint = "to compare with several values, write in: [a, b] instead of equals:"
+    else:
+        hint = f"write {expected}"
+    message = f"{format_path(path)}: expected {expected}, found {describe_value(found)}"
+    return Finding(path, message, hint)
 
 
 EXPECTED = {

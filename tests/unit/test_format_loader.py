@@ -76,6 +76,16 @@ def test_show_if_on_a_country_names_a_country_code_or_a_zone(tmp_path):
     assert errors[0].line == line_of(text, "question: country, in:")
 
 
+def test_show_if_equals_given_a_list_is_one_error_saying_to_write_in(tmp_path):
+    text = example("{question: project, equals: active}", "{question: project, equals: [active]}")
+    [error] = load_errors(tmp_path, text)
+    assert error.message == (
+        "steps[1].questions[3].show_if.equals: expected text, a number or true/false, found a list"
+    )
+    assert error.line == line_of(text, "equals: [active]")
+    assert error.hint == "to compare with several values, write in: [a, b] instead of equals:"
+
+
 def test_a_show_if_mixing_shapes_is_refused_with_a_hint(tmp_path):
     text = example(
         "{question: project, equals: active}", "{question: project, equals: active, in: [none]}"
