@@ -233,8 +233,13 @@ def pages(sites, qualify_server):
         (folder / "index.html").write_text(landing_page(qualify_url))
     (landing / "popup.html").write_text(landing_page(qualify_url, mode="popup"))
     (landing / "foreign.html").write_text(landing_page(qualify_url, foreign=foreign_url))
+    once = landing_page(qualify_url)
+    tag = once[once.index("<script src=\"http://localhost") : once.index("</script>\n\n") + 9]
+    (landing / "two.html").write_text(once.replace(tag, tag + "\n<p>And again:</p>\n" + tag))
     return {
         "inline": f"http://127.0.0.1:{port_a}/index.html",
+        "two": f"http://127.0.0.1:{port_a}/two.html",
+        "foreign_url": foreign_url,
         "popup": f"http://127.0.0.1:{port_a}/popup.html",
         "foreign": f"http://127.0.0.1:{port_a}/foreign.html",
         "denied": f"http://127.0.0.1:{port_d}/index.html",
@@ -465,6 +470,57 @@ def test_messages_from_a_foreign_frame_or_the_page_itself_are_ignored(page, page
     assert page.evaluate("window.qualifyEvents") == []
 
 
+def test_the_iframe_follows_its_content_when_a_box_opens_without_a_page_load(page, pages):
+    """Opening "Finish later?" (a <details>) loads nothing: the frame's ResizeObserver must
+    tell the page its new height, or the box is cut off."""
+    page.goto(pages["inline"])
+    element, frame = qualify_frame(page)
+    frame.get_by_role("button", name="Start").click()
+    frame.wait_for_selector('main[data-qualify-step="1"]')
+    closed = wait_fitted(page, element, frame)
+    frame.locator("details.resume summary").click()
+    frame.wait_for_selector("details.resume[open]")
+    opened = wait_fitted(page, element, frame)
+    assert opened > closed + 50, (closed, opened)
+    assert frame.locator('input[name="resume_email"]').is_visible()
+
+
+def test_the_frame_navigated_to_another_origin_is_no_longer_listened_to(page, pages):
+    """Same iframe (same event.source), another origin: e.g. a link in the wizard that opened
+    another site inside the frame. Only the qualify origin may resize it or emit events."""
+    page.goto(pages["inline"])
+    element, frame = qualify_frame(page)
+    fitted = wait_fitted(page, element, frame)
+    frame.evaluate(f"location.href = {json.dumps(pages['foreign_url'])}")
+    frame.wait_for_url(re.compile(r"/forge\.html$"))
+    frame.wait_for_selector("body[data-posted]")  # it posted height, step and completed
+    page.wait_for_timeout(300)
+    assert iframe_height(element) == fitted
+    assert page.evaluate("window.qualifyEvents") == []
+
+
+def test_two_embeds_on_one_page_each_listen_to_their_own_frame_only(page, pages):
+    """Same origin (qualify), another frame: a message from the second embed's frame must not
+    resize the first one."""
+    page.goto(pages["two"])
+    page.wait_for_function("document.querySelectorAll('iframe[data-qualify-frame]').length === 2")
+    first, second = page.query_selector_all("iframe[data-qualify-frame]")
+    first_frame, second_frame = first.content_frame(), second.content_frame()
+    for element, frame in ((first, first_frame), (second, second_frame)):
+        frame.wait_for_load_state()
+        wait_fitted(page, element, frame)
+    fitted = iframe_height(first)
+    second_frame.evaluate(
+        "parent.postMessage({source: 'qualify', type: 'height', height: 4321}, '*')"
+    )
+    page.wait_for_function(
+        "() => document.querySelectorAll('iframe[data-qualify-frame]')[1].style.height"
+        " === '4321px'"
+    )
+    page.wait_for_timeout(300)
+    assert iframe_height(first) == fitted
+
+
 def test_heights_from_the_qualify_frame_are_bounded_and_must_be_finite_numbers(page, pages):
     page.goto(pages["inline"])
     element, frame = qualify_frame(page)
@@ -482,6 +538,54 @@ def test_heights_from_the_qualify_frame_are_bounded_and_must_be_finite_numbers(p
     page.wait_for_function(
         "() => document.querySelector('iframe[data-qualify-frame]').style.height === '200px'"
     )
+
+
+def test_step_events_need_a_step_within_its_total(page, pages):
+    page.goto(pages["inline"])
+    _element, frame = qualify_frame(page)
+    post = "m => parent.postMessage(Object.assign({source: 'qualify', type: 'step'}, m), '*')"
+    for bad in (
+        {"step": 0, "total": 5},
+        {"step": 6, "total": 5},
+        {"step": "x", "total": 5},
+        {"step": 1, "total": 10**6},
+    ):
+        frame.evaluate(post, bad)
+    frame.evaluate(post, {"step": 2, "total": 5})  # a good one, to know the others arrived first
+    page.wait_for_function("window.qualifyEvents.length >= 2")
+    page.wait_for_timeout(200)
+    events = page.evaluate("window.qualifyEvents")
+    assert [(e["name"], e["detail"].get("step")) for e in events] == [
+        ("qualify:started", None),
+        ("qualify:step", 2),
+    ]
+
+
+def test_the_wizard_frame_cannot_navigate_the_landing_page_even_on_a_click(page, pages):
+    """The iframe's sandbox leaves out allow-top-navigation: a wizard page (or anything it
+    loads) can't send the prospect away from the landing page, even with a user gesture."""
+    page.goto(pages["inline"])
+    _element, frame = qualify_frame(page)
+    frame.evaluate(
+        "url => document.body.addEventListener('click', () => {"
+        " try { top.location.href = url; } catch (e) { document.body.dataset.refused = 'yes'; }"
+        " document.body.dataset.clicked = 'yes'; })",
+        pages["foreign_url"],
+    )
+    frame.locator("h1").click()  # a real click: the frame has a user activation
+    frame.wait_for_selector("body[data-clicked]")
+    page.wait_for_timeout(500)
+    assert page.url == pages["inline"]
+    assert frame.locator("body[data-refused]").count() == 1
+
+
+@pytest.mark.parametrize("motion", ["no-preference", "reduce"])
+def test_the_iframe_resizes_without_animation_when_reduced_motion_is_asked(page, pages, motion):
+    page.emulate_media(reduced_motion=motion)
+    page.goto(pages["inline"])
+    element, _frame = qualify_frame(page)
+    duration = element.evaluate("e => getComputedStyle(e).transitionDuration")
+    assert (duration == "0s") == (motion == "reduce"), duration
 
 
 def test_a_site_not_in_allowed_origins_cannot_frame_the_wizard(page, pages):
