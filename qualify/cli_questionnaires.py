@@ -11,7 +11,9 @@ from pathlib import Path
 
 import click
 
-from .core.loader import LoadError, QuestionnaireError, load_questionnaire
+from .core.loader import LoadError, QuestionnaireError, load_questionnaire, read_source
+from .core.questionnaire import Questionnaire
+from .questionnaires import duplicate_id_error
 
 QUESTIONNAIRE_SUFFIXES = (".yaml", ".yml")
 #: Fixture cases live next to a questionnaire and are not questionnaires themselves.
@@ -42,13 +44,20 @@ def format_error(error: LoadError) -> str:
     return text + (f"\n    hint: {error.hint}" if error.hint else "")
 
 
-def validate_file(path: Path) -> bool:
-    """Check one file and print the outcome; True when it is valid."""
+def validate_file(path: Path, taken: dict[str, Path]) -> bool:
+    """Check one file and print the outcome; True when it is valid. ``taken`` maps the ids
+    of the files checked so far to their file: two files with one id are a mistake (the
+    app would serve only one of them)."""
     try:
-        questionnaire = load_questionnaire(path)
+        questionnaire: Questionnaire = load_questionnaire(path)
     except QuestionnaireError as exc:
         for error in exc.errors:
             click.echo(format_error(error))
+        return False
+    other = taken.setdefault(questionnaire.id, path)
+    if other != path:
+        error = duplicate_id_error(str(path), read_source(path), questionnaire.id, str(other))
+        click.echo(format_error(error))
         return False
     count = len(questionnaire.questions())
     click.echo(f"OK {path} ({questionnaire.id} v{questionnaire.version}, {count} questions)")
@@ -66,6 +75,7 @@ def validate(paths: tuple[Path, ...]) -> None:
     if not files:
         click.echo("no questionnaire files found (*.yaml, *.yml)", err=True)
         sys.exit(1)
-    results = [validate_file(path) for path in files]  # every file, not up to the first bad one
+    taken: dict[str, Path] = {}
+    results = [validate_file(path, taken) for path in files]  # every file, not the first bad
     if not all(results):
         sys.exit(1)

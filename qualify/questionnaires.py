@@ -4,6 +4,7 @@ file changes (so a marketer's edit takes effect without a restart)."""
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -11,7 +12,13 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from .core.loader import QuestionnaireError, content_hash, load_questionnaire_text, read_source
+from .core.loader import (
+    LoadError,
+    QuestionnaireError,
+    content_hash,
+    load_questionnaire_text,
+    read_source,
+)
 from .core.questionnaire import Questionnaire
 
 log = logging.getLogger(__name__)
@@ -65,6 +72,7 @@ class QuestionnaireRegistry:
         by_id: dict[str, Published] = {}
         errors: dict[Path, QuestionnaireError] = {}
         last_good = {published.path: published for published in self._by_id.values()}
+        serving = {published.questionnaire.id: published.path for published in last_good.values()}
         for path, mtime in files.items():
             try:
                 # Read once: the hash must be of the very text that was loaded.
@@ -76,10 +84,11 @@ class QuestionnaireRegistry:
                 # A broken edit does not take the questionnaire offline: its last good
                 # version stays served (and scored with its own text) until it is fixed.
                 if path in last_good:
-                    by_id[last_good[path].questionnaire.id] = last_good[path]
+                    _publish(by_id, errors, last_good[path], serving)
                 continue
             digest = content_hash(source)
-            by_id[questionnaire.id] = Published(questionnaire, path, digest, mtime, source)
+            published = Published(questionnaire, path, digest, mtime, source)
+            _publish(by_id, errors, published, serving)
         self._by_id, self._files, self.errors = by_id, files, errors
 
     def get(self, questionnaire_id: str) -> Published | None:
@@ -100,6 +109,45 @@ class QuestionnaireRegistry:
             for path, exc in self.errors.items()
             if path.stem == questionnaire_id or (published and path == published.path)
         ]
+
+
+def duplicate_id_error(file: str, text: str, questionnaire_id: str, other: str) -> LoadError:
+    """The mistake of a file whose questionnaire id another file (``other``) already uses:
+    both would answer at /q/<id>, and which one won depended on the files' names."""
+    found = re.search(r"^id\s*:", text, re.MULTILINE)
+    line = text.count("\n", 0, found.start()) + 1 if found else None
+    return LoadError(
+        file,
+        line,
+        1 if found else None,
+        f"the id '{questionnaire_id}' is already used by {other}",
+        f"give this questionnaire an id of its own, e.g. id: {Path(file).stem}",
+    )
+
+
+def _publish(
+    by_id: dict[str, Published],
+    errors: dict[Path, QuestionnaireError],
+    published: Published,
+    serving: dict[str, Path],
+) -> None:
+    """Serve ``published`` under its id, unless another file already has that id: then the
+    file that was serving it keeps it (else the first by name), and the other one is
+    reported. A copy saved under a new name must not silently replace a live wizard."""
+    questionnaire_id = published.questionnaire.id
+    other = by_id.get(questionnaire_id)
+    if other is None:
+        by_id[questionnaire_id] = published
+        return
+    kept, refused = (other, published)
+    if serving.get(questionnaire_id) == published.path:
+        kept, refused = published, other
+    error = QuestionnaireError(
+        [duplicate_id_error(str(refused.path), refused.source, questionnaire_id, kept.path.name)]
+    )
+    log.error("questionnaire not loaded:\n%s", error)
+    errors.setdefault(refused.path, error)  # a broken file's own mistakes come first
+    by_id[questionnaire_id] = kept
 
 
 def init_app(app: Flask) -> None:

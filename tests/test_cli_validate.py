@@ -70,7 +70,9 @@ def test_every_error_is_printed_with_a_hint_on_the_next_line(validate, tmp_path)
 
 def test_a_directory_is_checked_file_by_file_skipping_fixture_cases(validate, tmp_path):
     shutil.copy(BUNDLED, tmp_path / "one.yaml")
-    shutil.copy(BUNDLED, tmp_path / "two.yml")
+    # a second questionnaire (its own id: two files with one id are a mistake)
+    second = BUNDLED.read_text().replace("id: customer-data-maturity", "id: second-check", 1)
+    (tmp_path / "two.yml").write_text(second)
     (tmp_path / "one.cases.yaml").write_text("cases: [not, a, questionnaire]\n")
     (tmp_path / "notes.txt").write_text("not yaml\n")
     result = validate(tmp_path)
@@ -94,3 +96,22 @@ def test_a_directory_without_questionnaires_is_an_error(validate, tmp_path):
     result = validate(tmp_path)
     assert result.exit_code == 1
     assert "no questionnaire files found" in result.output
+
+
+def test_two_files_with_one_questionnaire_id_fail_and_name_the_other_file(validate, tmp_path):
+    """The app serves one questionnaire per id: a copy saved under a new name but keeping
+    the id would silently replace (or be hidden by) the original."""
+    shutil.copy(BUNDLED, tmp_path / "a-original.yaml")
+    shutil.copy(BUNDLED, tmp_path / "b-copy.yaml")
+    result = validate(tmp_path)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0].startswith(f"OK {tmp_path / 'a-original.yaml'}")
+    line = next(
+        n for n, text in enumerate(BUNDLED.read_text().splitlines(), 1) if text.startswith("id:")
+    )
+    assert lines[1] == (
+        f"{tmp_path / 'b-copy.yaml'}:{line}:1: the id 'customer-data-maturity' is already used"
+        f" by {tmp_path / 'a-original.yaml'}"
+    )
+    assert lines[2] == "    hint: give this questionnaire an id of its own, e.g. id: b-copy"

@@ -35,3 +35,35 @@ def test_a_thread_arriving_during_the_first_scan_waits_for_it_instead_of_seeing_
     for thread in threads:
         thread.join()
     assert len(found) == 2 and all(p is not None for p in found)
+
+
+def test_a_copy_keeping_the_id_of_a_live_questionnaire_does_not_replace_it(tmp_path):
+    """A marketer copies customer-data-maturity.yaml to try a variant and forgets the id:
+    the live wizard keeps its file, and the copy is reported, naming the file it clashes
+    with. Which file won used to depend on the names' sort order."""
+    live = tmp_path / "customer-data-maturity.yaml"
+    live.write_text((BUNDLED / live.name).read_text())
+    registry = QuestionnaireRegistry(tmp_path, reload_seconds=0)
+    assert registry.get("customer-data-maturity").path == live
+    variant = (BUNDLED / live.name).read_text().replace(
+        'title: "How mature is your customer data?"', 'title: "A variant"'
+    )
+    copy = tmp_path / "zz-variant.yaml"  # sorts after the live file
+    copy.write_text(variant)
+    early = tmp_path / "aa-variant.yaml"  # and before it
+    early.write_text(variant)
+    published = registry.get("customer-data-maturity")
+    assert published.path == live
+    assert published.questionnaire.title == "How mature is your customer data?"
+    for path in (copy, early):
+        (error,) = registry.errors[path].errors
+        assert error.message == "the id 'customer-data-maturity' is already used by " + live.name
+        assert error.hint == f"give this questionnaire an id of its own, e.g. id: {path.stem}"
+
+
+def test_of_two_new_files_with_one_id_the_first_by_name_is_served(tmp_path):
+    for name in ("b.yaml", "a.yaml"):
+        (tmp_path / name).write_text((BUNDLED / "customer-data-maturity.yaml").read_text())
+    registry = QuestionnaireRegistry(tmp_path, reload_seconds=0)
+    assert registry.get("customer-data-maturity").path == tmp_path / "a.yaml"
+    assert list(registry.errors) == [tmp_path / "b.yaml"]
