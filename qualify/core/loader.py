@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import math
 import re
 import types
 from collections.abc import Iterable, Iterator, Mapping
@@ -904,6 +905,7 @@ def check_references(questionnaire: Questionnaire, reachable: bool = True) -> li
         *check_routing(questionnaire),
         *check_unfed_criteria(questionnaire),
         *check_bands(questionnaire),
+        *check_ranges(questionnaire),
         *check_show_if(questionnaire),
         *check_zones(questionnaire),
         *check_hidden_fields(questionnaire),
@@ -1134,6 +1136,45 @@ def check_band_cover(path: DataPath, bands: list[Band]) -> list[Finding]:
             )
         )
     return findings
+
+
+def check_ranges(questionnaire: Questionnaire) -> list[Finding]:
+    """A number's ranges: each starts before it ends, and no number is in two of them (the
+    first would silently win). A last range with no bounds is a catch-all, and allowed."""
+    findings = []
+    for path, question in iter_questions(questionnaire):
+        earlier: list[tuple[int, float, float]] = []
+        for i, band in enumerate(question.ranges):
+            here = (*path, "ranges", i)
+            low = -math.inf if band.min is None else band.min
+            high = math.inf if band.max is None else band.max
+            if low > high:
+                findings.append(
+                    Finding(here, f"range {band.min:g}–{band.max:g} ends before it starts",
+                            "swap min and max")  # fmt: skip
+                )
+                continue
+            catch_all = band.min is None and band.max is None
+            clash = next((j for j, lo, hi in earlier if low <= hi and lo <= high), None)
+            if clash is not None and not catch_all:
+                other = question.ranges[clash]
+                findings.append(
+                    Finding(
+                        here,
+                        f"ranges overlap: {describe_range(band)} and {describe_range(other)} "
+                        "share numbers, and the first one listed would always win",
+                        "make each range start after the one before ends, e.g. max: 199 "
+                        "then min: 200",
+                    )
+                )
+            earlier.append((i, low, high))
+    return findings
+
+
+def describe_range(band: Any) -> str:
+    low = "" if band.min is None else f"{band.min:g}"
+    high = "" if band.max is None else f"{band.max:g}"
+    return f"{low or '…'}–{high or '…'}"
 
 
 # -- 3b. references of the full format: branching, countries, hidden fields, overrides --

@@ -95,6 +95,29 @@ def test_a_show_if_mixing_shapes_is_refused_with_a_hint(tmp_path):
     assert "{question: <earlier id>, in: [a, b]}" in error.hint
 
 
+# -- number and scale ranges ---------------------------------------------------------------
+
+
+def test_overlapping_ranges_are_refused(tmp_path):
+    text = example("- {min: 3, max: 4, fit: mql", "- {min: 2, max: 4, fit: mql")
+    error = the_error(load_errors(tmp_path, text), "ranges overlap: 2–4 and 1–2 share numbers")
+    assert "the first one listed would always win" in error.message
+    assert error.line == line_of(text, "{min: 2, max: 4")
+    assert error.hint.startswith("make each range start after the one before ends")
+
+
+def test_a_range_ending_before_it_starts_is_refused(tmp_path):
+    text = example("- {min: 5, max: 5, fit: sql", "- {min: 5, max: 4.5, fit: sql")
+    error = the_error(load_errors(tmp_path, text), "range 5–4.5 ends before it starts")
+    assert error.line == line_of(text, "{min: 5, max: 4.5")
+    assert error.hint == "swap min and max"
+
+
+def test_a_last_range_without_bounds_is_a_catch_all(tmp_path):
+    text = example("- {min: 5, max: 5, fit: sql", "- {fit: sql")
+    assert load_text(tmp_path, text).question("maturity").ranges[-1].min is None
+
+
 # -- countries ------------------------------------------------------------------------------
 
 
