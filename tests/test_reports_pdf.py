@@ -7,7 +7,6 @@ import base64
 import io
 import re
 import shutil
-import subprocess
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -19,16 +18,18 @@ from urllib.request import HTTPRedirectHandler
 
 import pytest
 import weasyprint
+import yaml
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-from qualify.core.loader import load_questionnaire
+from qualify.core.loader import load_questionnaire, load_questionnaire_text
 from qualify.core.scoring import describe_answer, score_answers
 from qualify.core.stages import LeadFacts, decide_stage
 from qualify.models import Assignment, Lead, Rep, StageEvent
 from qualify.reports.context import dossier_context, report_context
 from qualify.reports.pool import RenderLimitError, RenderLimits, RenderPool
 from qualify.reports.render import AssetFetcher, AssetRefusedError, PdfRenderer, pdf_options
+from qualify.reports.system import FONTCONFIG_LIBRARIES, fonts_for, load_library
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "report_templates"
@@ -290,13 +291,10 @@ def assert_says(reader: PdfReader, *phrases: str) -> None:
 
 
 def has_font_for(language: str) -> bool:
-    try:
-        result = subprocess.run(
-            ["fc-list", f":lang={language}", "family"], capture_output=True, text=True
-        )
-    except FileNotFoundError:
-        return False
-    return bool(result.stdout.strip())
+    """Whether fontconfig knows a font for ``language`` (asked of the library, as the worker's
+    start-up check does: the fc-list tool may not be installed where the fonts are)."""
+    fontconfig = load_library(FONTCONFIG_LIBRARIES, "fontconfig")
+    return fontconfig is not None and fonts_for(language, fontconfig) > 0
 
 
 # -- the prospect's report --
@@ -504,6 +502,37 @@ def test_injected_markup_comes_out_as_literal_text_fetching_and_embedding_nothin
         assert reader.attachments == {} and embedded_files(reader) == []
     assert http_hits.hits == []
     assert fetched, "the spy saw no fetch at all: the bundled logo should go through it"
+    assert all(url.startswith(ASSETS.resolve().as_uri() + "/") for url in fetched), fetched
+
+
+def with_free_text_question():
+    """The bundled questionnaire with a last step asking a long free-text question."""
+    data = yaml.safe_load((ROOT / "questionnaires" / "customer-data-maturity.yaml").read_text())
+    data["steps"].append(
+        {
+            "title": "Notes",
+            "questions": [
+                {"id": "notes", "type": "long_text", "label": "Anything else?", "required": False}
+            ],
+        }
+    )
+    return load_questionnaire_text(yaml.safe_dump(data, allow_unicode=True), "notes.yaml")
+
+
+def test_a_free_text_answer_full_of_markup_comes_out_literal_fetching_nothing(
+    renderer, fetched, http_hits, secret_file
+):
+    questionnaire = with_free_text_question()
+    notes = " ".join(injection_text(t, http_hits, secret_file) for t in INJECTIONS[:6])
+    answers = {**HOT, "notes": notes}
+    for reader in (
+        render_report(renderer, questionnaire, answers=answers),
+        render_dossier(renderer, questionnaire, answers=answers),
+    ):
+        assert_says(reader, "Anything else?", notes)
+        assert SECRET_TEXT not in text_of(reader)
+        assert reader.attachments == {} and embedded_files(reader) == []
+    assert http_hits.hits == []
     assert all(url.startswith(ASSETS.resolve().as_uri() + "/") for url in fetched), fetched
 
 
