@@ -321,6 +321,11 @@ def test_report_is_two_to_four_pages(renderer, questionnaire):
     assert 2 <= len(render_report(renderer, questionnaire).pages) <= 4
 
 
+def test_renders_ask_weasyprint_for_pdf_ua(renderer):
+    """The WeasyPrint the project requires has the PDF/UA-1 variant: never silently untagged."""
+    assert pdf_options() == {"pdf_variant": "pdf/ua-1"} == renderer.options
+
+
 @pytest.mark.skipif(not pdf_options(), reason="this WeasyPrint has no PDF/UA variant")
 def test_report_is_a_tagged_pdf(renderer, questionnaire):
     catalog = render_report(renderer, questionnaire).trailer["/Root"]
