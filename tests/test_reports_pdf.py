@@ -239,29 +239,33 @@ def render_report(renderer, questionnaire, prospect=CLAIRE, answers=HOT, **optio
     return PdfReader(io.BytesIO(renderer.render_report(context)))
 
 
-def render_dossier(renderer, questionnaire, prospect=CLAIRE, answers=HOT) -> PdfReader:
+def render_dossier(renderer, questionnaire, prospect=CLAIRE, answers=HOT, events=None) -> PdfReader:
     rep = Rep(name="Marc Vendeur", email="marc@seller.example")
     assignment = Assignment(
         sla_due_at=datetime(2025, 3, 4, 16, 0),
         assigned_at=datetime(2025, 3, 4, 8, 0),
         reason="sector saas and zone france match; least loaded of 2 reps",
     )
-    events = [
-        StageEvent(
-            from_stage=None,
-            to_stage="mql",
-            actor="qualify",
-            reason="scored",
-            at=datetime(2025, 3, 4, 8, 0),
-        ),
-        StageEvent(
-            from_stage="sql",
-            to_stage="routed",
-            actor="qualify",
-            reason="routed",
-            at=datetime(2025, 3, 4, 8, 0),
-        ),
-    ]
+    events = (
+        events
+        if events is not None
+        else [
+            StageEvent(
+                from_stage=None,
+                to_stage="mql",
+                actor="qualify",
+                reason="scored",
+                at=datetime(2025, 3, 4, 8, 0),
+            ),
+            StageEvent(
+                from_stage="sql",
+                to_stage="routed",
+                actor="qualify",
+                reason="routed",
+                at=datetime(2025, 3, 4, 8, 0),
+            ),
+        ]
+    )
     context = dossier_context(
         questionnaire,
         make_lead(prospect),
@@ -472,6 +476,29 @@ def test_dossier_first_page_is_actionable(renderer, questionnaire):
         "SQL: checklist passed",
     ):
         assert squeezed(phrase) in squeezed(first), phrase
+
+
+def test_a_table_over_several_pages_repeats_its_header_and_splits_no_row(renderer, questionnaire):
+    events = [
+        StageEvent(
+            from_stage="routed",
+            to_stage="contacted",
+            actor="marc@seller.example",
+            reason=f"call {n:02d}: " + "left a message, will call again tomorrow morning " * 3,
+            at=datetime(2025, 3, 4, 8, n),
+        )
+        for n in range(45)
+    ]
+    reader = render_dossier(renderer, questionnaire, events=events)
+    pages = [squeezed(page.extract_text()) for page in reader.pages]
+    with_rows = [page for page in pages if re.search(r"call\d\d:", page)]
+    assert len(with_rows) >= 2, "the events table should run over several pages"
+    for page in with_rows:
+        assert "WHENFROM→TOWHOWHY" in page  # the header, on every page of the table
+        for number in re.findall(r"call(\d\d):", page):  # each row whole on one page
+            assert squeezed(events[int(number)].reason) in page, f"call {number} split"
+    seen = [int(n) for page in with_rows for n in re.findall(r"call(\d\d):", page)]
+    assert seen == list(range(45))
 
 
 def test_a_long_unbreakable_word_wraps_inside_its_cell(renderer, questionnaire):
