@@ -74,7 +74,7 @@ class NumberField(FloatField):
         super().process_formdata(valuelist)
         if self.data is not None and not math.isfinite(self.data):
             self.data = None
-            raise ValueError(self.invalid_value_message or self.gettext("Not a valid float value."))
+            raise ValueError(self.invalid_value_message)  # set by make_question_field
 
 
 #: The longest phone number stored, as ``format_phone`` writes it (the leads' column size).
