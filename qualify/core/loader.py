@@ -899,6 +899,7 @@ def check_references(questionnaire: Questionnaire, reachable: bool = True) -> li
     (and, with ``reachable``, whether the SQL threshold can be reached)."""
     findings = [
         *check_question_ids(questionnaire),
+        *check_unique_names(questionnaire),
         *check_criteria(questionnaire),
         *check_signals(questionnaire),
         *check_points(questionnaire),
@@ -972,6 +973,34 @@ def check_question_ids(questionnaire: Questionnaire) -> list[Finding]:
                 )
             )
         first_seen.setdefault(question.id, path)
+    return findings
+
+
+def check_unique_names(questionnaire: Questionnaire) -> list[Finding]:
+    """Dimension ids and contact fields, like question ids, are each given once."""
+    lists = [
+        (
+            "diagnostic dimension id '{}' is used twice",
+            [(("diagnostic", "dimensions", i, "id"), d.id)
+             for i, d in enumerate(questionnaire.diagnostic.dimensions)],
+            "give each dimension its own id",
+        ),
+        (
+            "contact field '{}' is asked twice",
+            [(("contact", "fields", i, "name"), f.name)
+             for i, f in enumerate(questionnaire.contact.fields)],
+            "ask each contact field once: remove this line",
+        ),
+    ]  # fmt: skip
+    findings = []
+    for message, named, hint in lists:
+        first_seen: dict[str, DataPath] = {}
+        for path, name in named:
+            if name in first_seen:
+                findings.append(
+                    Finding(path, message.format(name), hint, also=first_seen[name])
+                )
+            first_seen.setdefault(name, path)
     return findings
 
 

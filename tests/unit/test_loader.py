@@ -316,6 +316,25 @@ def test_question_ids_are_unique(tmp_path):
     assert error.hint == "give each question its own id"
 
 
+def test_dimension_ids_are_unique(tmp_path):
+    dimension = '    - id: data\n      label: "Data"\n'
+    text = tiny(dimension, dimension.replace("Data", "Data again") + "      bands:\n"
+                '        - {min: 0, max: 100, title: "All", text: "All."}\n' + dimension)
+    error = the_error(load_errors(tmp_path, text), "diagnostic dimension id 'data' is used twice")
+    assert error.line == line_of(text, "- id: data", occurrence=2)
+    assert f"(first on line {line_of(text, '- id: data')})" in error.message
+    assert error.hint == "give each dimension its own id"
+
+
+def test_a_contact_field_is_asked_once(tmp_path):
+    email = '    - {name: email, label: "Work email"}\n'
+    text = tiny(email, email + email.replace("Work email", "Email again"))
+    error = the_error(load_errors(tmp_path, text), "contact field 'email' is asked twice")
+    assert (error.line, error.column) == (line_of(text, "Email again"), 14)
+    assert f"(first on line {line_of(text, 'Work email')})" in error.message
+    assert error.hint == "ask each contact field once: remove this line"
+
+
 def test_a_question_criterion_must_be_declared_in_fit_criteria(tmp_path):
     text = tiny("criterion: company_size", "criterion: company_sise")
     error = the_error(load_errors(tmp_path, text), "criterion 'company_sise' is not declared")
