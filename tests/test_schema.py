@@ -180,9 +180,9 @@ VALID_VARIANTS = {
         d, type="text", show_if={"any": [{"question": questions(d)[0]["id"], "in": [
             questions(d)[0]["choices"][0]["value"]]}]}
     ),
-    "optional email and a required one": lambda d: d["contact"]["fields"].append(
-        {"name": "phone", "label": "Phone", "required": False}
-    ) or ("contact",),
+    "only the email field required": lambda d: [
+        f.update(required=f["name"] == "email") for f in d["contact"]["fields"]
+    ],
 }  # fmt: skip
 
 
