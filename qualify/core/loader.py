@@ -1470,6 +1470,18 @@ def check_translations(questionnaire: Questionnaire) -> list[Finding]:
     findings = []
     for language, translation in questionnaire.translations.items():
         path: DataPath = ("translations", language)
+        if language == questionnaire.language:
+            findings.append(
+                Finding(
+                    path,
+                    f"translations.{language} is in the questionnaire's own language "
+                    f"({language}): it would never be used",
+                    "write the texts in the questionnaire itself, and translate into "
+                    "another language (en, fr)",
+                    at_key=True,
+                )
+            )
+            continue
         findings += check_translated_questions(questionnaire, path, translation)
         findings += check_translated_counts(questionnaire, path, translation)
         findings += check_translated_names(questionnaire, path, translation)

@@ -251,6 +251,13 @@ def test_a_review_rule_of_two_kinds_at_once_is_refused(tmp_path):
 # -- translations, theme, origins --------------------------------------------------------------
 
 
+def test_a_translation_into_the_questionnaires_own_language_is_refused(tmp_path):
+    text = example("language: en", "language: fr")
+    error = the_error(load_errors(tmp_path, text), "translations.fr is in the questionnaire's own")
+    assert (error.line, error.column) == (line_of(text, "  fr:"), 3)
+    assert error.hint.startswith("write the texts in the questionnaire itself")
+
+
 def test_a_translation_naming_an_unknown_question_is_refused(tmp_path):
     text = example('maturity: {label: "Quelle', 'maturite: {label: "Quelle')
     error = the_error(load_errors(tmp_path, text), "names question 'maturite', which does not")
