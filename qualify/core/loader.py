@@ -1593,8 +1593,20 @@ def check_sql_reachable(questionnaire: Questionnaire) -> list[Finding]:
     fit, intent, timing, strong = max_reachable(questionnaire)
     w, t = questionnaire.weights, questionnaire.thresholds
     total = (fit * w.fit + intent * w.intent + timing * w.timing) / 100
-    if total >= t.sql or (strong and fit >= t.fast_track_fit):
+    # The fast track skips the SQL total, never the MQL one.
+    if total >= t.sql or (strong and fit >= t.fast_track_fit and total >= t.mql):
         return []
+    if total < t.mql:
+        return [
+            Finding(
+                ("thresholds", "mql"),
+                f"the MQL threshold {t.mql} cannot be reached: the best answers give a total "
+                f"of {total:g} (FIT {fit:g}, INTENT {intent:g}, TIMING {timing:g} with weights "
+                f"{w.fit}/{w.intent}/{w.timing}), so no lead could become MQL or SQL",
+                f"lower thresholds.mql to at most {int(total)}, or give more levels, signals "
+                "or weight to what the questions can reach",
+            )
+        ]
     return [
         Finding(
             ("thresholds", "sql"),

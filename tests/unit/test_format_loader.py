@@ -168,6 +168,17 @@ def test_an_sql_threshold_no_answers_can_reach_is_refused(tmp_path):
     assert error.hint.startswith("lower thresholds.sql to at most 66")
 
 
+def test_an_mql_threshold_no_answers_can_reach_is_refused_even_with_a_fast_track(tmp_path):
+    # Best total: FIT 100 × 50% + INTENT 70 × 30% + TIMING 50 × 20% = 81. A demo request
+    # would fast-track past the SQL total, but never past the MQL one.
+    text = example("{mql: 40, sql: 70,", "{mql: 85, sql: 90,")
+    error = the_error(load_errors(tmp_path, text), "the MQL threshold 85 cannot be reached")
+    assert "a total of 81 (FIT 100, INTENT 70, TIMING 50" in error.message
+    assert "no lead could become MQL or SQL" in error.message
+    assert (error.line, error.column) == (line_of(text, "thresholds:"), 19)
+    assert error.hint.startswith("lower thresholds.mql to at most 81")
+
+
 def test_an_sql_threshold_reached_by_the_fast_track_only_is_accepted(tmp_path):
     text = example("{mql: 40, sql: 70,", "{mql: 40, sql: 95,")
     assert load_text(tmp_path, text).thresholds.sql == 95
