@@ -48,6 +48,9 @@ def defaults(instance_path: str) -> dict:
         "EMBED_DEMO": False,  # serve the embed demo page /embed/demo (always in debug mode)
         "PREVIEW_ENABLED": False,  # marketers' /preview/<id> with the live qualification (always in debug mode)
         "QUESTIONNAIRES_RELOAD_SECONDS": 1.0,  # look for changed YAML files at most this often
+        # A wizard post is a few KiB (answers are capped at 5,000 characters): a body over
+        # this is refused (413) before it is read into memory.
+        "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
         # Bots and abuse (qualify.ratelimit, qualify.core.abuse):
         "PROXY_HOPS": 0,  # trusted proxies in front (X-Forwarded-For read only then): 0 or 1
         "RATE_LIMIT_STORAGE_URL": None,  # None: redis when QUEUE_URL is redis://, else memory

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, send_from_directory
+from flask import Flask, render_template, send_from_directory
 from flask.sessions import SessionInterface
+from werkzeug.exceptions import HTTPException
 
 
 class CookielessSessions(SessionInterface):
@@ -43,6 +44,16 @@ def init_app(app: Flask) -> None:
     @app.get("/static/<path:filename>")
     def static(filename: str):
         return send_from_directory(app.config["STATIC_DIR"], filename, max_age=3600)
+
+    @app.errorhandler(HTTPException)
+    def show_http_error(exc: HTTPException):
+        """A page in the visitor's language for a 4xx nobody else handles (Werkzeug's are
+        bare English), with the exception's headers (a 405's Allow)."""
+        if exc.code is None or not 400 <= exc.code < 500:
+            return exc
+        page = render_template("wizard/http_error.html", code=exc.code, questionnaire=None)
+        headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
+        return page, exc.code, headers
 
     @app.after_request
     def security_headers(response):

@@ -188,3 +188,38 @@ def test_a_reps_note_with_control_characters_is_recorded_clean(app, client, sess
     session.expire_all()
     reasons = [e.reason for e in session.scalars(select(StageEvent).order_by(StageEvent.id))]
     assert reasons[-1] == "First contact logged within the SLA: Called twice\nno answer"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/q/../etc/passwd",
+        "/q/%2e%2e/%2e%2e/etc/passwd",
+        "/static/..%2fpyproject.toml",
+        f"/q/{QID}/r/token/1.5",
+        "/nothing-here",
+    ],
+)
+def test_an_address_that_leads_nowhere_gets_a_page_in_the_visitors_language(client, path):
+    page = client.get(path, headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+    assert page.status_code == 404
+    assert '<h1 id="step-title">Page introuvable</h1>' in page.text
+    assert "Cette adresse ne mène à aucune page." in page.text
+    assert "/static/wizard.css" in page.text  # the wizard's look, not Werkzeug's bare page
+
+
+def test_a_method_a_page_does_not_take_gets_a_page_and_the_allowed_methods(client):
+    page = client.get(f"/q/{QID}/start")  # a bookmarked or crawled Start
+    assert page.status_code == 405
+    assert "POST" in page.headers["Allow"]
+    assert "use its buttons to continue" in page.text
+
+
+def test_a_post_too_large_to_read_is_refused_with_a_page_before_it_is_read(app, client):
+    token = start(client)
+    reply = client.post(
+        f"/q/{QID}/r/{token}/1", data={"notes": "x" * (app.config["MAX_CONTENT_LENGTH"] + 1)}
+    )
+    assert reply.status_code == 413
+    assert "shorten your answers" in reply.text
+    assert saved(app, token) == {}
