@@ -47,7 +47,12 @@ CONTACT = {
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(app_and_server):
+    return app_and_server[1]
+
+
+@pytest.fixture(scope="module")
+def app_and_server(tmp_path_factory):
     """A real qualify server with both bundled questionnaires and the preview on."""
     from werkzeug.serving import make_server
 
@@ -75,7 +80,7 @@ def server(tmp_path_factory):
         load_reps(get_db(app).session, app.config["REPS_FILE"])
     http = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=http.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{http.server_address[1]}"
+    yield app, f"http://127.0.0.1:{http.server_address[1]}"
     http.shutdown()
     http.server_close()
     get_db(app).engine.dispose()
@@ -199,6 +204,64 @@ def test_every_step_passes_axe_and_focus_goes_to_the_errors_then_to_each_new_hea
     assert {k: v for k, v in problems.items() if v} == {}, f"axe-core ({language})"
 
 
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_wizards_other_pages_pass_axe(page, app_and_server, language):
+    """Beyond the steps: the finish-later box (open, refused, sent), the expired-form page,
+    the rate-limit page, the expired-link page and the not-found page."""
+    app, server = app_and_server
+    problems: dict[str, list[str]] = {}
+    page.goto(f"{server}/q/{QID}?lang={language}")
+    page.locator("form button[type=submit]").click()
+    page.wait_for_selector('main[data-qualify-step="1"]')
+    step_1 = page.url
+    page.locator("details.resume summary").click()
+    problems["finish-later box"] = axe_violations(page)
+    page.locator('button[name="action"][value="later"]').click()  # no address, no consent
+    page.wait_for_selector("#resume-error")
+    assert focused(page)["id"] in ("resume_email", "resume-error") or focused(page)["summary"]
+    problems["finish-later refused"] = axe_violations(page)
+    page.locator("#resume_email").fill("claire.dupont@industrie.example")
+    page.locator("#resume_consent").focus()
+    page.keyboard.press("Space")
+    page.locator('button[name="action"][value="later"]').click()
+    page.wait_for_selector("main h1")
+    assert "claire.dupont@industrie.example" in page.locator("main").inner_text()
+    problems["link sent"] = axe_violations(page)
+
+    saved = dict(app.config)
+    try:
+        app.config["WIZARD_FORM_MAX_AGE"] = -1  # every form token has expired
+        page.goto(step_1)
+        with page.expect_response(lambda r: r.request.method == "POST") as posted:
+            press_next(page)
+        assert posted.value.status == 400
+        assert page.locator('main[data-qualify-step="1"] .notice[role="alert"]').count() == 1
+        problems["expired form"] = axe_violations(page)
+        app.config["WIZARD_FORM_MAX_AGE"] = saved.get("WIZARD_FORM_MAX_AGE", 24 * 3600)
+        app.config["RATE_LIMIT_STEPS"] = "1 per hour"
+        app.extensions["qualify.limiter"].reset()
+        page.goto(step_1)
+        press_next(page)
+        page.goto(step_1)
+        with page.expect_response(lambda r: r.request.method == "POST") as posted:
+            press_next(page)
+        assert posted.value.status == 429
+        assert page.locator('.notice[role="alert"]').count() == 1
+        assert page.evaluate("document.documentElement.lang") == language
+        problems["too many requests"] = axe_violations(page)
+    finally:
+        app.config.clear()
+        app.config.update(saved)
+        app.extensions["qualify.limiter"].reset()
+
+    assert page.goto(f"{server}/q/{QID}/resume/forged.link.sig?lang={language}").status == 410
+    assert page.evaluate("document.documentElement.lang") == language
+    problems["expired link"] = axe_violations(page)
+    assert page.goto(f"{server}/q/{QID}/r/no-such-response/1?lang={language}").status == 404
+    problems["not found"] = axe_violations(page)
+    assert {k: v for k, v in problems.items() if v} == {}, f"axe-core ({language})"
+
+
 def test_the_intro_page_does_not_move_focus(page, server):
     page.goto(f"{server}/q/{QID}")
     page.wait_for_load_state()
@@ -229,7 +292,7 @@ def test_the_preview_passes_axe_and_its_panel_follows_each_answer(page, server, 
     page.locator("#contact-phone").blur()  # change
     page.wait_for_selector('#qualification .stage[data-stage="sql"]')
     assert "is-shown" in page.locator("#visibility-logiciel_actuel").get_attribute("class")
-    assert page.locator("#qualification .checklist .unchecked").count() == 0
+    assert page.locator("#qualification .checklist .unchecked").count() == 0, page.locator("#qualification").inner_text()
     assert axe_violations(page) == []
     # a competitor: disqualified at the next change, without pressing Score
     page.locator("#secteur").select_option("payroll_vendor")
