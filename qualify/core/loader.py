@@ -193,12 +193,33 @@ def describe_syntax_error(exc: yaml.MarkedYAMLError, file: str) -> LoadError:
     problem = exc.problem or "invalid YAML"
     context = f" ({exc.context})" if exc.context else ""
     return LoadError(
-        file, line, column, f"YAML syntax error: {problem}{context}", hint_syntax(problem)
+        file,
+        line,
+        column,
+        f"YAML syntax error: {problem}{context}",
+        hint_syntax(problem + context),
     )
 
 
 SYNTAX_HINTS = (
     ("'\\t'", "indent with spaces: YAML does not allow tabs"),
+    (
+        "that cannot start any token",
+        "put text that starts with @, `, % or another sign in quotes: \"@text\"",
+    ),
+    (
+        "while scanning an alias",
+        "put text that starts with * in quotes (\"*text*\"): YAML reads * as an alias",
+    ),
+    (
+        "while scanning an anchor",
+        "put text that starts with & in quotes (\"& co\"): YAML reads & as an anchor",
+    ),
+    (
+        "but found '<scalar>'",
+        "a quote ends the text early or was left open: inside \"...\" write \\\" for a "
+        "quote, or put the text in '...'; check the quotes on this line and the ones above",
+    ),
     ("mapping values are not allowed", "put text that contains ': ' in quotes"),
     (
         "could not find expected ':'",

@@ -134,6 +134,31 @@ def test_a_tab_in_the_indentation_is_a_syntax_error_with_a_hint(tmp_path):
     assert "tabs" in error.hint
 
 
+@pytest.mark.parametrize(
+    ("label", "column", "hint"),
+    [
+        ("@Role", 16, 'put text that starts with @, `, % or another sign in quotes: "@text"'),
+        ("*Your* role", 21, 'put text that starts with * in quotes ("*text*"): YAML reads * as an alias'),
+        ('"Your "main" role"', 23, "a quote ends the text early or was left open"),
+    ],
+    ids=["@", "*", "quote in quotes"],
+)  # fmt: skip
+def test_a_syntax_error_in_unquoted_or_badly_quoted_text_says_how_to_quote_it(
+    tmp_path, label, column, hint
+):
+    text = tiny('label: "Your role?"', f"label: {label}")
+    error = the_error(load_errors(tmp_path, text), "YAML syntax error")
+    assert (error.line, error.column) == (line_of(text, f"label: {label}"), column)
+    assert error.hint.startswith(hint)
+
+
+def test_a_quote_left_open_is_pointed_at_with_a_hint_about_quotes(tmp_path):
+    text = tiny('label: "Your role?"', 'label: "Your role?')
+    error = the_error(load_errors(tmp_path, text), "YAML syntax error")
+    assert error.line >= line_of(text, 'label: "Your role?')
+    assert "check the quotes on this line and the ones above" in error.hint
+
+
 def test_a_duplicate_key_names_both_lines(tmp_path):
     text = tiny('title: "Tiny"\n', 'title: "Tiny"\ntitle: "Tiny again"\n')
     error = the_error(load_errors(tmp_path, text), "duplicate key 'title'")
