@@ -40,6 +40,7 @@ from .questionnaire import (
     CHOICE_TYPES,
     LEVEL_SHARE,
     ROUTING_TYPES,
+    STANDARD_HIDDEN_FIELDS,
     Band,
     Condition,
     Effect,
@@ -1361,6 +1362,20 @@ def check_hidden_fields(questionnaire: Questionnaire) -> list[Finding]:
     """A hidden field feeds a declared criterion, and never the prospect's diagnostic."""
     declared = questionnaire.fit_criteria
     findings = []
+    for name in questionnaire.hidden_fields:
+        # utm_* names are a standard: one close to a standard one is a typo (GA4's own
+        # utm_id, utm_source_platform... are far enough from them to pass).
+        close = difflib.get_close_matches(name, STANDARD_HIDDEN_FIELDS, n=1, cutoff=0.85)
+        if close and name.startswith("utm_") and name not in STANDARD_HIDDEN_FIELDS:
+            findings.append(
+                Finding(
+                    ("hidden_fields", name),
+                    f"hidden field '{name}' is not one the embed passes, but looks like "
+                    f"'{close[0]}', which it does",
+                    f"did you mean '{close[0]}'?",
+                    at_key=True,
+                )
+            )
     for name, hidden in questionnaire.hidden_fields.items():
         if hidden is None:
             continue

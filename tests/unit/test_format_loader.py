@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from test_format_example import example, load_errors, load_text
 
 from qualify.core.loader import LoadError
@@ -192,6 +193,19 @@ def test_a_hidden_field_feeding_an_unknown_criterion_is_refused(tmp_path):
     error = the_error(load_errors(tmp_path, text), "criterion 'sector' is not declared")
     assert error.line == line_of(text, "criterion: sector")
     assert error.hint == "declare it under fit_criteria:"
+
+
+def test_a_misspelt_utm_hidden_field_is_refused(tmp_path):
+    text = example("  utm_campaign:\n    values:", "  utm_campain:\n    values:")
+    error = the_error(load_errors(tmp_path, text), "hidden field 'utm_campain' is not one")
+    assert (error.line, error.column) == (line_of(text, "utm_campain:"), 3)
+    assert error.hint == "did you mean 'utm_campaign'?"
+
+
+@pytest.mark.parametrize("name", ["utm_id", "utm_source_platform", "pages", "campaign"])
+def test_a_custom_hidden_field_name_is_accepted(tmp_path, name):
+    text = example("  utm_source:\n", f"  utm_source:\n  {name}:\n")
+    assert name in load_text(tmp_path, text).hidden_fields
 
 
 def test_a_hidden_field_giving_diagnostic_points_is_refused(tmp_path):
