@@ -341,6 +341,10 @@ def test_a_prospect_completes_the_embedded_wizard_cross_site_with_cookies_blocke
     page, pages, qualify_server, context
 ):
     app, _qualify_url = qualify_server
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
     page.goto(pages["inline"] + "?utm_source=newsletter&utm_campaign=spring&email=x%40y.example")
     element, frame = qualify_frame(page)
     assert frame.url.startswith(pages["qualify"] + f"/q/{QID}?")
@@ -412,6 +416,14 @@ def test_a_prospect_completes_the_embedded_wizard_cross_site_with_cookies_blocke
             "utm_campaign": "spring",
             "page": pages["inline"],
         }
+
+    # Scripts, styles and fonts are served by qualify itself (no CDN): every request the
+    # landing page and the wizard made went to one of the two origins.
+    origins = {re.match(r"https?://[^/]+", url).group(0) for url in fetched}
+    assert origins == {re.match(r"https?://[^/]+", pages["inline"]).group(0), pages["qualify"]}
+    # and the pages' Content-Security-Policy refused nothing (no inline script or style, no
+    # outside font or script left for the browser to block)
+    assert [text for text in console if "Content Security Policy" in text] == []
 
     # Cookies were blocked and none was needed: the browser holds none for qualify.
     assert [c for c in context.cookies() if c["domain"] == "localhost"] == []
