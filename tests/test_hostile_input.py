@@ -223,3 +223,19 @@ def test_a_post_too_large_to_read_is_refused_with_a_page_before_it_is_read(app, 
     assert reply.status_code == 413
     assert "shorten your answers" in reply.text
     assert saved(app, token) == {}
+
+
+@pytest.mark.parametrize("token", ["%00", "ab%00cd", "%C3%A9t%C3%A9", "a%20b", "x" * 101])
+def test_a_response_token_no_response_can_have_gets_the_not_found_page(client, token):
+    """Tokens are URL-safe base64: a NUL in one was a 500 on PostgreSQL (it refuses NUL in
+    a parameter); anything else is the friendly 'not found', for every response route."""
+    for method, path in [
+        ("get", f"/q/{QID}/r/{token}/1"),
+        ("get", f"/q/{QID}/r/{token}/result"),
+        ("post", f"/q/{QID}/r/{token}/1"),
+        ("post", f"/q/{QID}/r/{token}/live"),
+        ("post", f"/q/{QID}/r/{token}/fields"),
+    ]:
+        page = getattr(client, method)(path)
+        assert page.status_code == 404, (method, path)
+        assert "We couldn't find this questionnaire" in page.text

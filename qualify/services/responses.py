@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -31,6 +32,18 @@ class UnknownResponseError(Exception):
 def new_token() -> str:
     """An unguessable response token (256 bits)."""
     return secrets.token_urlsafe(32)
+
+
+#: The shape of what ``new_token`` makes (URL-safe base64). Anything else names no response
+#: and is not sent to the database: PostgreSQL refuses a NUL in a parameter (a 500 for
+#: /q/<id>/r/%00/result).
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,100}")
+
+
+def check_token_shape(token: object) -> None:
+    """``UnknownResponseError`` for a token no response can have."""
+    if not isinstance(token, str) or not TOKEN_SHAPE.fullmatch(token):
+        raise UnknownResponseError(token)
 
 
 def start_response(
@@ -111,6 +124,7 @@ def read_response(db: Session | Connection, token: str) -> ResponseState:
     """The response with this token as the pages read it (status, furthest step, language
     and answers), without loading ORM objects; ``db`` is a session, or a connection for a
     page that only reads."""
+    check_token_shape(token)
     connection = db.connection() if isinstance(db, Session) else db
     rows = connection.execute(_state_by_token(), {"token": token}).all()
     if not rows:
@@ -122,6 +136,7 @@ def read_response(db: Session | Connection, token: str) -> ResponseState:
 
 def get_response(session: Session, token: str) -> Response:
     """The response with this token, its answers loaded with it."""
+    check_token_shape(token)
     result = session.execute(_response_by_token(), {"token": token})
     response = result.unique().scalar_one_or_none()
     if response is None:
