@@ -145,9 +145,7 @@ def test_every_page_sends_nosniff_a_referrer_policy_a_permissions_policy_and_coo
         assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy, url
 
 
-def test_the_429_page_may_be_framed_where_the_wizard_is_and_sends_the_security_headers(
-    app, client
-):
+def test_the_429_page_may_be_framed_where_the_wizard_is_and_sends_the_security_headers(app, client):
     """It is shown inside the landing page's iframe: refusing framing would blank the wizard."""
     app.config["RATE_LIMIT_START"] = "1 per minute"
     assert client.post(f"/q/{QID}/start").status_code == 303

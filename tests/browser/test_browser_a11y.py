@@ -262,6 +262,34 @@ def test_the_wizards_other_pages_pass_axe(page, app_and_server, language):
     assert {k: v for k, v in problems.items() if v} == {}, f"axe-core ({language})"
 
 
+def test_a_step_is_answered_with_tab_arrow_keys_space_and_enter_only(page, server):
+    """Keyboard only (WCAG 2.1.1): Tab to Start, then in step 1 Tab from the heading into each
+    question, pick with the arrow keys or Space, and reach Next."""
+    page.goto(f"{server}/q/customer-data-maturity")
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.type") == "submit":
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_selector('main[data-qualify-step="1"]')
+    assert focused(page)["heading"]
+    answered: list[str] = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        active = page.evaluate(
+            "(({name, type, value}) => ({name, type, value}))(document.activeElement)"
+        )
+        if active["type"] == "radio" and active["name"] not in answered:
+            page.keyboard.press("ArrowDown")  # moves to, and checks, the next choice
+            page.wait_for_load_state("networkidle")
+            answered.append(active["name"])
+        elif active["type"] == "submit" and active["value"] == "next":
+            break
+    assert answered == ["company_size", "industry", "region"]
+    page.keyboard.press("Enter")
+    page.wait_for_selector('main[data-qualify-step="2"]')
+
+
 def test_the_intro_page_does_not_move_focus(page, server):
     page.goto(f"{server}/q/{QID}")
     page.wait_for_load_state()
@@ -292,7 +320,8 @@ def test_the_preview_passes_axe_and_its_panel_follows_each_answer(page, server, 
     page.locator("#contact-phone").blur()  # change
     page.wait_for_selector('#qualification .stage[data-stage="sql"]')
     assert "is-shown" in page.locator("#visibility-logiciel_actuel").get_attribute("class")
-    assert page.locator("#qualification .checklist .unchecked").count() == 0, page.locator("#qualification").inner_text()
+    panel = page.locator("#qualification").inner_text()
+    assert page.locator("#qualification .checklist .unchecked").count() == 0, panel
     assert axe_violations(page) == []
     # a competitor: disqualified at the next change, without pressing Score
     page.locator("#secteur").select_option("payroll_vendor")

@@ -234,7 +234,7 @@ def pages(sites, qualify_server):
     (landing / "popup.html").write_text(landing_page(qualify_url, mode="popup"))
     (landing / "foreign.html").write_text(landing_page(qualify_url, foreign=foreign_url))
     once = landing_page(qualify_url)
-    tag = once[once.index("<script src=\"http://localhost") : once.index("</script>\n\n") + 9]
+    tag = once[once.index('<script src="http://localhost') : once.index("</script>\n\n") + 9]
     (landing / "two.html").write_text(once.replace(tag, tag + "\n<p>And again:</p>\n" + tag))
     return {
         "inline": f"http://127.0.0.1:{port_a}/index.html",
@@ -526,8 +526,7 @@ def test_two_embeds_on_one_page_each_listen_to_their_own_frame_only(page, pages)
         "parent.postMessage({source: 'qualify', type: 'height', height: 4321}, '*')"
     )
     page.wait_for_function(
-        "() => document.querySelectorAll('iframe[data-qualify-frame]')[1].style.height"
-        " === '4321px'"
+        "() => document.querySelectorAll('iframe[data-qualify-frame]')[1].style.height === '4321px'"
     )
     page.wait_for_timeout(300)
     assert iframe_height(first) == fitted
@@ -539,7 +538,9 @@ def test_heights_from_the_qualify_frame_are_bounded_and_must_be_finite_numbers(p
     fitted = wait_fitted(page, element, frame)
     post = "h => parent.postMessage({source: 'qualify', type: 'height', height: h}, '*')"
     for bad in ("Infinity", "NaN", "'900'", "null", "-Infinity"):
-        frame.evaluate(f"parent.postMessage({{source: 'qualify', type: 'height', height: {bad}}}, '*')")
+        frame.evaluate(
+            f"parent.postMessage({{source: 'qualify', type: 'height', height: {bad}}}, '*')"
+        )
     page.wait_for_timeout(300)
     assert iframe_height(element) == fitted
     frame.evaluate(post, 10**9)
@@ -641,4 +642,3 @@ def test_the_popup_mode_opens_the_wizard_in_a_panel_and_gives_focus_back(page, p
 
 def test_artifacts_folder_is_ignored_by_git():
     assert "test-artifacts/" in (ROOT / ".gitignore").read_text().split()
-
