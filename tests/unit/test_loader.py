@@ -11,7 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from qualify.core.loader import MAX_BYTES, LoadError, QuestionnaireError, load_questionnaire
+from qualify.core.loader import (
+    MAX_BYTES,
+    LoadError,
+    QuestionnaireError,
+    load_questionnaire,
+    load_questionnaire_text,
+)
 
 BUNDLED = Path(__file__).resolve().parents[2] / "questionnaires" / "customer-data-maturity.yaml"
 
@@ -558,3 +564,26 @@ def test_a_mistake_points_at_the_line_and_column_where_it_is_written(
     line_start = text.rindex("\n", 0, offset) + 1
     assert (error.line, error.column) == (text.count("\n", 0, offset) + 1, offset - line_start + 1)
     assert error.hint
+
+
+FRENCH = BUNDLED.parent / "paie-rh-pme.yaml"
+
+
+def test_any_line_removed_or_retyped_gives_located_mistakes_never_a_crash():
+    """A marketer's edit can break any line: the loader answers with mistakes (each with a
+    message and a line) or a questionnaire, never an exception of its own."""
+    lines = FRENCH.read_text(encoding="utf-8").splitlines(keepends=True)
+    variants = [lines[:i] + lines[i + 1 :] for i in range(0, len(lines), 2)]
+    variants += [
+        [*lines[:i], line.split(":", 1)[0] + ": [x]\n", *lines[i + 1 :]]
+        for i, line in enumerate(lines)
+        if i % 5 == 0 and ":" in line and not line.lstrip().startswith("#")
+    ]
+    refused = 0
+    for variant in variants:
+        try:
+            load_questionnaire_text("".join(variant), "edited.yaml")
+        except QuestionnaireError as exc:
+            refused += 1
+            assert all(e.message and e.line and e.line >= 1 for e in exc.errors)
+    assert refused > len(variants) // 2
