@@ -155,3 +155,17 @@ def test_feedback_sent_twice_at_once_is_recorded_once(app, session, routed_lead,
     ]
     assert moves[-2:] == [("routed", "contacted"), ("contacted", "rejected")]
     assert moves.count(("contacted", "rejected")) == 1
+
+
+@pytest.mark.parametrize("lead", [True, 10**30, 0, -1, "1", None])
+def test_a_signed_link_whose_lead_is_no_lead_id_is_refused(app, client, routed_lead, lead):
+    """Only a holder of the secret key can sign one, but a payload that is no lead id
+    (JSON true, past the database's integers) must still be a refusal, not a lead or a 500."""
+    from itsdangerous import URLSafeTimedSerializer
+
+    from qualify.reps.links import SALT
+
+    token = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=SALT).dumps({"lead": lead})
+    page = client.get(f"/rep/leads/{token}")
+    assert page.status_code == 403
+    assert "This link is not valid" in page.text

@@ -33,9 +33,11 @@ def read_lead_token(app: Flask, token: str) -> int:
         raise LinkError("this link has expired", expired=True) from exc
     except BadSignature as exc:
         raise LinkError("this link is not valid") from exc
-    if not isinstance(payload, dict) or not isinstance(payload.get("lead"), int):
+    lead = payload.get("lead") if isinstance(payload, dict) else None
+    # A lead id is a positive integer the database can hold (JSON's true is no id).
+    if type(lead) is not int or not 0 < lead < 2**63:
         raise LinkError("this link is not valid")
-    return payload["lead"]
+    return lead
 
 
 def rep_links(app: Flask, lead_id: int) -> dict[str, str]:
