@@ -236,7 +236,14 @@ def pages(sites, qualify_server):
     once = landing_page(qualify_url)
     tag = once[once.index('<script src="http://localhost') : once.index("</script>\n\n") + 9]
     (landing / "two.html").write_text(once.replace(tag, tag + "\n<p>And again:</p>\n" + tag))
+    (landing / "plain.html").write_text(
+        f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Acme</title></head>
+<body><main><h1>Is your customer data ready?</h1>
+<iframe src="{qualify_url}/q/{QID}?utm_source=plain-iframe" title="Customer-data maturity"
+        width="100%" height="900"></iframe></main></body></html>"""
+    )
     return {
+        "plain": f"http://127.0.0.1:{port_a}/plain.html",
         "inline": f"http://127.0.0.1:{port_a}/index.html",
         "two": f"http://127.0.0.1:{port_a}/two.html",
         "foreign_url": foreign_url,
@@ -495,6 +502,40 @@ def test_the_iframe_follows_its_content_when_a_box_opens_without_a_page_load(pag
     opened = wait_fitted(page, element, frame)
     assert opened > closed + 50, (closed, opened)
     assert frame.locator('input[name="resume_email"]').is_visible()
+
+
+def test_a_plain_iframe_snippet_works_cross_site_without_the_script(page, pages, qualify_server):
+    app, _qualify_url = qualify_server
+    page.goto(pages["plain"])
+    assert page.locator("script[src$='embed.js']").count() == 0
+    frame = page.wait_for_selector("iframe[src*='/q/']").content_frame()
+    frame.wait_for_load_state()
+    frame.get_by_role("button", name="Start").click()
+    frame.wait_for_selector('main[data-qualify-step="1"]')
+    token = re.search(r"/r/([^/]+)/1$", frame.url).group(1)
+    with app.app_context():
+        response = get_db(app).session.scalar(select(Response).where(Response.token == token))
+        assert response.hidden == {"utm_source": "plain-iframe"}
+
+
+def test_the_demo_landing_page_shows_both_modes_working(page, qualify_server):
+    app, qualify_url = qualify_server
+    app.config["EMBED_DEMO"] = True
+    try:
+        page.goto(f"{qualify_url}/embed/demo?questionnaire={QID}")
+        element, frame = qualify_frame(page)  # the inline one: the popup's loads on its click
+        wait_fitted(page, element, frame)
+        frame.get_by_role("button", name="Start").click()
+        frame.wait_for_selector('main[data-qualify-step="1"]')
+        page.wait_for_selector("#event-log li")
+        page.get_by_role("button", name="Take the 3-minute test").click()
+        dialog = page.get_by_role("dialog")
+        dialog.wait_for()
+        popup = dialog.locator("iframe").element_handle().content_frame()
+        popup.wait_for_load_state()
+        assert popup.get_by_role("button", name="Start").is_visible()
+    finally:
+        app.config["EMBED_DEMO"] = False
 
 
 def test_the_frame_navigated_to_another_origin_is_no_longer_listened_to(page, pages):
