@@ -241,6 +241,7 @@ def test_a_quarantined_lead_is_listed_then_released_into_the_normal_qualificatio
     listed = runner.invoke(args=["quarantine"])
     assert listed.exit_code == 0, listed.output
     assert f"{lead.id:>5}" in listed.output and "hidden field" in listed.output
+    assert "1 lead(s) in quarantine." in listed.output  # counted, for Marketing Ops
     released = runner.invoke(args=["quarantine", "release", str(lead.id), "--by", "ops@acme"])
     assert released.exit_code == 0, released.output
     assert "now routed" in released.output
