@@ -160,3 +160,21 @@ def test_a_case_naming_what_the_questionnaire_lacks_is_refused_with_its_line(tmp
             rf"    hint: {re.escape(hint)}",
             result.output,
         ), result.output
+
+
+def test_a_case_answering_a_scale_or_yes_no_with_what_it_cannot_give_is_refused(tmp_path):
+    answers = "    answers: {company_size: 200-999, maturity: huit, demo: oui}"
+    write_example_with_cases(
+        tmp_path, f"  - name: words\n{answers}\n    expect: {{stage: sql}}\n"
+    )
+    result = run(tmp_path)
+    assert result.exit_code == 1
+    cases = tmp_path / "format-example.cases.yaml"
+    assert (
+        f"{cases}:4:{answers.index('huit') + 1}: case 'words' answers 'maturity' with 'huit', "
+        "which is not one of its answers\n    hint: write one of: 1, 2, 3, 4, 5\n"
+    ) in result.output
+    assert (
+        f"{cases}:4:{answers.index('oui') + 1}: case 'words' answers 'demo' with 'oui', "
+        'which is not one of its answers\n    hint: write one of: yes, no (in quotes: "yes", "no")\n'
+    ) in result.output

@@ -23,10 +23,11 @@ from .loader import (
     SourceMap,
     locate_finding,
     parse_yaml,
+    possible_answers,
     read_source,
     suggest_name,
 )
-from .questionnaire import CHOICE_TYPES, Identifier, Questionnaire, Strict
+from .questionnaire import CHOICE_TYPES, Identifier, Questionnaire, Strict, as_text
 from .routing import NoRepError, RepSlot, choose_rep
 from .scoring import routing_values, score_answers
 from .stages import LeadFacts, decide_stage
@@ -197,7 +198,39 @@ def check_case_answers(questionnaire: Questionnaire, path: tuple, case: Case) ->
                     "write the two-letter ISO code, e.g. FR, DE, GB (not UK), US",
                 )
             )
+        elif question.type in ("scale", "yes_no"):
+            possible = possible_answers(question)
+            value = as_text(answer) if isinstance(answer, bool | int | float) else str(answer)
+            if possible is not None and value not in possible.named:
+                findings.append(
+                    Finding(
+                        where,
+                        f"case '{case.name}' answers '{question_id}' with '{answer}', which "
+                        f"is not one of its answers",
+                        possible.otherwise
+                        + (' (in quotes: "yes", "no")' if question.type == "yes_no" else ""),
+                    )
+                )
+        elif question.type == "number" and not is_number(answer):
+            findings.append(
+                Finding(
+                    where,
+                    f"case '{case.name}' answers '{question_id}' with '{answer}', which is "
+                    "not a number",
+                    "write a number without quotes, e.g. 250",
+                )
+            )
     return findings
+
+
+def is_number(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def run_case(
