@@ -136,7 +136,7 @@ def test_a_case_naming_what_the_questionnaire_lacks_is_refused_with_its_line(tmp
         "  - name: typos\n"
         "    answers: {company_size: 200-999, industri: saas, country: XX, role: executiv}\n"
         "    hidden: {utm_campain: spring}\n"
-        "    expect: {stage: sql-review}\n",
+        "    expect: {stage: sql-review, unchecked: [fit_core_zon]}\n",
     )
     result = run(tmp_path)
     assert result.exit_code == 1
@@ -153,6 +153,8 @@ def test_a_case_naming_what_the_questionnaire_lacks_is_refused_with_its_line(tmp
          "did you mean 'utm_campaign'?"),
         (6, "expects stage 'sql-review', which the stage decision never gives",
          "did you mean 'sql_review'?"),
+        (6, "expects box 'fit_core_zon' unchecked, which the checklist does not have",
+         "did you mean 'fit_core_zone'?"),
     ]  # fmt: skip
     for line, message, hint in expected:
         assert re.search(

@@ -30,7 +30,7 @@ from .loader import (
 from .questionnaire import CHOICE_TYPES, Identifier, Questionnaire, Strict, as_text
 from .routing import NoRepError, RepSlot, choose_rep
 from .scoring import routing_values, score_answers
-from .stages import LeadFacts, decide_stage
+from .stages import LeadFacts, checklist_rules, decide_stage
 
 #: Clean contact data a case gets unless it says otherwise (so DATA boxes are checked).
 DEFAULT_CONTACT = {"email": "prospect@company.example", "phone": "+33 1 00 00 00 00"}
@@ -144,6 +144,21 @@ def check_cases(
             )
             for name in case.hidden
             if name not in hidden
+        ]
+        boxes = {rule.id: rule.item for rule in checklist_rules(questionnaire)}
+        findings += [
+            Finding(
+                ("cases", i, "expect", "unchecked", j),
+                f"case '{case.name}' expects box '{name}' unchecked, which the checklist "
+                "does not have",
+                suggest_name(
+                    name,
+                    [*boxes, *boxes.values()],
+                    f"name a box by its id or its text: {', '.join(boxes)}",
+                ),
+            )
+            for j, name in enumerate(case.expect.unchecked or [])
+            if name not in boxes and name not in boxes.values()
         ]
         if case.expect.stage not in CASE_STAGES:
             findings.append(
