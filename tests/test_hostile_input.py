@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from factories import HOT_ANSWERS, contact
 from qualify.db import get_db
@@ -239,3 +240,24 @@ def test_a_response_token_no_response_can_have_gets_the_not_found_page(client, t
         page = getattr(client, method)(path)
         assert page.status_code == 404, (method, path)
         assert "We couldn't find this questionnaire" in page.text
+
+
+def test_a_ticked_answer_posted_many_times_is_stored_once(app, client):
+    token = client.post("/q/customer-data-maturity/start").location.split("/")[-2]
+    for number, answers in [
+        (1, {"company_size": "200-999", "industry": "saas", "region": "france"}),
+        (2, {"role": "executive", "budget": "allocated"}),
+    ]:
+        page = client.get(f"/q/customer-data-maturity/r/{token}/{number}")
+        signed = FORM_TOKEN.search(page.text).group(1)
+        reply = client.post(
+            f"/q/customer-data-maturity/r/{token}/{number}", data={**answers, "form_token": signed}
+        )
+        assert reply.status_code == 303
+    page = client.get(f"/q/customer-data-maturity/r/{token}/3")
+    signed = FORM_TOKEN.search(page.text).group(1)
+    body = [("maturity", "crm"), ("form_token", signed)]
+    body += [("triggers", "hiring"), ("triggers", "migration")] * 2000
+    reply = client.post(f"/q/customer-data-maturity/r/{token}/3", data=MultiDict(body))
+    assert reply.status_code == 303
+    assert saved(app, token)["triggers"] == ["hiring", "migration"]

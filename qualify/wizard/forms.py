@@ -381,7 +381,7 @@ def _answer_value(question: Question, data):
         # a point of the scale once validated; anything else is kept as typed
         return int(data) if str(data).isdigit() else data
     if question.type == "multiple":
-        return list(data)
+        return list(dict.fromkeys(data))  # a value posted twice (or 5,000 times) is one tick
     if question.type == "phone":
         return format_phone(data)
     return data
