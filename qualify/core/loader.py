@@ -935,6 +935,7 @@ def check_references(questionnaire: Questionnaire, reachable: bool = True) -> li
         *check_checklist(questionnaire),
         *check_review(questionnaire),
         *check_translations(questionnaire),
+        *check_default_texts(questionnaire),
     ]
     # What is reachable is only meaningful once criteria and signals are all known.
     return findings or (check_sql_reachable(questionnaire) if reachable else [])
@@ -1500,6 +1501,36 @@ def criterion_answers(questionnaire: Questionnaire, criterion: str) -> PossibleA
             return None
         named += [v for v in hidden.values if v not in named]
     return PossibleAnswers(named, any_country)
+
+
+#: Texts the model fills in English when left out: (path, model attribute path).
+ENGLISH_DEFAULTS = (
+    (("diagnostic", "title"), "diagnostic"),
+    (("contact", "title"), "contact"),
+    (("next_step", "title"), "next_step"),
+)
+
+
+def check_default_texts(questionnaire: Questionnaire) -> list[Finding]:
+    """A questionnaire in another language than English must write the texts the format
+    would otherwise fill in English, or its prospects would read English there."""
+    if questionnaire.language == "en":
+        return []
+    findings = []
+    for path, attribute in ENGLISH_DEFAULTS:
+        part = getattr(questionnaire, attribute)
+        if path[-1] not in part.model_fields_set:
+            default = getattr(part, path[-1])
+            findings.append(
+                Finding(
+                    path[:-1],
+                    f"{'.'.join(path)} is left out: prospects of this {questionnaire.language} "
+                    f"questionnaire would read the English default '{default}'",
+                    f"add '{path[-1]}:' to {path[0]}, in {questionnaire.language}",
+                    at_key=True,
+                )
+            )
+    return findings
 
 
 def check_translations(questionnaire: Questionnaire) -> list[Finding]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from test_format_example import example, load_errors, load_text
 
@@ -355,3 +357,28 @@ def test_every_mistake_of_the_full_format_is_reported_in_one_run(tmp_path):
     )
     messages = [e.message for e in load_errors(tmp_path, text)]
     assert len(messages) == 3, messages
+
+
+# -- texts the format fills in English --------------------------------------------------------
+
+PAIE = Path(__file__).resolve().parents[2] / "questionnaires" / "paie-rh-pme.yaml"
+
+
+@pytest.mark.parametrize(
+    ("block", "title", "default"),
+    [
+        ("contact", '  title: "Où envoyer votre rapport ?"\n', "Where should we send your report?"),
+        ("diagnostic", '  title: "Votre diagnostic paie et RH"\n', "Your diagnostic"),
+        ("next_step", '  title: "Réserver 30 minutes avec un expert paie"\n', "Talk to an expert"),
+    ],
+)  # fmt: skip
+def test_a_french_questionnaire_must_write_the_texts_the_format_fills_in_english(
+    tmp_path, block, title, default
+):
+    source = PAIE.read_text(encoding="utf-8")
+    assert title in source
+    text = source.replace(title, "", 1)
+    error = the_error(load_errors(tmp_path, text), f"{block}.title is left out")
+    assert f"would read the English default '{default}'" in error.message
+    assert (error.line, error.column) == (line_of(text, f"{block}:"), 1)
+    assert error.hint == f"add 'title:' to {block}, in fr"
