@@ -295,3 +295,17 @@ def test_a_new_file_that_does_not_load_shows_its_mistakes_not_a_404(client, prev
     assert "1 mistake to fix" in page.text
     assert "duplicate key &#39;version&#39; (first on line 6)" in page.text
     assert client.get("/preview/no-such-questionnaire").status_code == 404
+
+
+def test_the_preview_of_a_translation_lists_the_texts_it_leaves_untranslated(client, preview_app):
+    assert "not translated into en" not in client.get(f"/preview/{PAIE}?lang=en").text
+    path = Path(preview_app.config["QUESTIONNAIRES_DIR"]) / f"{PAIE}.yaml"
+    path.write_text(
+        path.read_text().replace('      pays:\n        label: "In which country is your head office?"\n', "", 1)
+    )
+    touch_later(path)
+    page = unescape(client.get(f"/preview/{PAIE}?lang=en").text)
+    assert "1 text not translated into en: prospects read them in fr" in page
+    assert "<code>translations.en.questions.pays.label</code>" in page
+    assert "Dans quel pays se trouve votre siège ?" in page  # shown in French, as prospects see it
+    assert "not translated" not in client.get(f"/preview/{PAIE}").text  # the own language

@@ -113,3 +113,64 @@ def apply_diagnostic(diagnostic: dict[str, Any], translation: Translation) -> No
 def apply_bands(bands: list[dict[str, Any]], texts: Iterable[Any]) -> None:
     for band, text in zip(bands, texts, strict=False):
         apply_texts(band, text.model_dump())
+
+
+def untranslated(questionnaire: Questionnaire, language: str) -> list[str]:
+    """The prospect-facing texts ``language``'s translation leaves in the questionnaire's
+    own language, as paths (``questions.pays.help``); empty for the own language."""
+    translation = questionnaire.translations.get(language)  # type: ignore[call-overload]
+    if language == questionnaire.language:
+        return []
+    if translation is None:
+        return ["the whole questionnaire"]
+    missing: list[str] = []
+
+    def need(path: str, own: object, given: object) -> None:
+        if own and not given:
+            missing.append(path)
+
+    need("title", questionnaire.title, translation.title)
+    need("intro", questionnaire.intro, translation.intro)
+    for i, step in enumerate(questionnaire.steps):
+        text = translation.steps[i] if i < len(translation.steps) else None
+        need(f"steps[{i}].title", step.title, text and text.title)
+        need(f"steps[{i}].intro", step.intro, text and text.intro)
+    for question in questionnaire.questions():
+        text = translation.questions.get(question.id)
+        where = f"questions.{question.id}"
+        for key in ("label", "help", "placeholder"):
+            need(f"{where}.{key}", getattr(question, key), text and getattr(text, key))
+        if question.scale is not None:
+            for key in ("min_label", "max_label"):
+                need(f"{where}.{key}", getattr(question.scale, key), text and getattr(text, key))
+        for choice in question.choices:
+            need(f"{where}.choices.{choice.value}", choice.label,
+                 text and text.choices.get(choice.value))  # fmt: skip
+    contact = translation.contact
+    for key in ("title", "intro", "consent"):
+        need(f"contact.{key}", getattr(questionnaire.contact, key), getattr(contact, key))
+    for field in questionnaire.contact.fields:
+        need(f"contact.fields.{field.name}", field.label, contact.fields.get(field.name))
+    diagnostic = translation.diagnostic
+    need("diagnostic.title", questionnaire.diagnostic.title, diagnostic.title)
+    missing += untranslated_bands("diagnostic.bands", questionnaire.diagnostic.bands,
+                                  diagnostic.bands)  # fmt: skip
+    for dimension in questionnaire.diagnostic.dimensions:
+        text = diagnostic.dimensions.get(dimension.id)
+        where = f"diagnostic.dimensions.{dimension.id}"
+        need(f"{where}.label", dimension.label, text and text.label)
+        missing += untranslated_bands(f"{where}.bands", dimension.bands, text.bands if text else [])
+    for key in ("title", "text"):
+        need(f"next_step.{key}", getattr(questionnaire.next_step, key),
+             getattr(translation.next_step, key))  # fmt: skip
+    return missing
+
+
+def untranslated_bands(path: str, bands: list[Any], texts: list[Any]) -> list[str]:
+    missing = []
+    for i, band in enumerate(bands):
+        text = texts[i] if i < len(texts) else None
+        for key in ("title", "text"):
+            if getattr(band, key) and not (text and getattr(text, key)):
+                missing.append(f"{path}[{i}].{key}")
+    return missing

@@ -19,7 +19,7 @@ from ..cli_scoring import qualify_answers
 from ..core.answers import hidden_key
 from ..core.branching import visible_answers, visible_questions
 from ..core.questionnaire import Condition, Question, Questionnaire, Step
-from ..core.translations import pick_language
+from ..core.translations import pick_language, untranslated
 from ..i18n import localised_questionnaire, use_language
 from ..questionnaires import Published, registry
 from ..wizard.fields import FieldView, describe_question
@@ -60,6 +60,8 @@ class Preview:
     hidden: dict[str, str]
     hidden_labels: dict[str, str]
     qualification: dict
+    #: The texts this language's translation leaves in the questionnaire's own language.
+    untranslated: list[str] = field(default_factory=list)
 
 
 @bp.before_request
@@ -174,6 +176,7 @@ def build_preview(published: Published, values: Mapping[str, str], posted: bool)
         hidden=hidden,
         hidden_labels={name: f.label or name for name, f in hidden_fields.items()},
         qualification=qualify_answers(original, visible_answers(original, answers)),
+        untranslated=untranslated(original, language),
     )
 
 

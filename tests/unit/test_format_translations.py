@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from test_format_example import EXAMPLE, load_text
 
 from qualify.core.questionnaire import Questionnaire, Theme
-from qualify.core.translations import languages, localise, pick_language
+from qualify.core.translations import languages, localise, pick_language, untranslated
 
 
 @pytest.fixture
@@ -126,3 +126,39 @@ def test_a_wildcard_subdomain_and_a_port_are_valid_origins(full):
         Questionnaire.model_validate({**data, "allowed_origins": origins}).allowed_origins
         == origins
     )
+
+
+def test_the_bundled_french_questionnaire_is_fully_translated_into_english():
+    from pathlib import Path
+
+    from qualify.core.loader import load_questionnaire
+
+    paie = load_questionnaire(
+        Path(__file__).resolve().parents[2] / "questionnaires" / "paie-rh-pme.yaml"
+    )
+    assert untranslated(paie, "en") == []
+    assert untranslated(paie, "fr") == []  # its own language
+
+
+def test_untranslated_lists_every_text_left_in_the_own_language(full):
+    missing = untranslated(full, "fr")
+    # The example translates only a few texts: a sample of what it leaves out, by path.
+    assert "intro" in missing
+    assert "questions.industry.label" in missing
+    assert "questions.company_size.choices.200-999" in missing
+    assert "questions.maturity.max_label" in missing
+    assert "contact.fields.phone" in missing and "contact.title" in missing
+    assert "next_step.title" in missing
+    # What it does translate is not listed.
+    assert "title" not in missing
+    assert "questions.maturity.label" not in missing
+    assert "questions.company_size.choices.1000+" not in missing
+    assert "questions.maturity.min_label" not in missing
+    assert "contact.fields.email" not in missing and "contact.consent" not in missing
+    assert "steps[0].title" not in missing and "steps[1].title" in missing
+    assert "diagnostic.dimensions.data.bands[0].title" not in missing
+    assert "diagnostic.dimensions.data.bands[0].text" in missing
+    # Localising leaves exactly those texts as they were.
+    localised = localise(full, "fr")
+    assert localised.intro == full.intro
+    assert localised.question("industry").label == full.question("industry").label
