@@ -180,3 +180,24 @@ def test_a_case_answering_a_scale_or_yes_no_with_what_it_cannot_give_is_refused(
         f"{cases}:4:{answers.index('oui') + 1}: case 'words' answers 'demo' with 'oui', "
         'which is not one of its answers\n    hint: write one of: yes, no (in quotes: "yes", "no")\n'
     ) in result.output
+
+
+def test_a_misspelt_key_in_a_cases_file_gets_the_nearest_valid_one(tmp_path):
+    write_example_with_cases(
+        tmp_path,
+        "  - name: typos\n"
+        "    answer: {company_size: 200-999}\n"
+        "    expect: {stage: sql, routed: someone@example.com}\n",
+    )
+    result = run(tmp_path)
+    assert result.exit_code == 1
+    cases = tmp_path / "format-example.cases.yaml"
+    assert f"{cases}:4:5: unknown key 'answer' in cases[0]\n    hint: did you mean 'answers'?\n" in (
+        result.output
+    )
+    assert (
+        f"{cases}:5:26: unknown key 'routed' in cases[0].expect\n"
+        "    hint: did you mean 'routed_to'?\n"
+    ) in result.output
+    assert "missing required key" not in result.output  # the misspelling says it once
+    assert result.output.index(f"{cases}:4:5:") < result.output.index(f"{cases}:5:26:")

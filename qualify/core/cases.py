@@ -7,7 +7,7 @@ same file:line errors) and run through the scoring engine and the routing choice
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,8 @@ from .loader import (
     LoadError,
     QuestionnaireError,
     SourceMap,
+    describe_validation_error,
+    drop_misspelled_missing,
     locate_finding,
     parse_yaml,
     possible_answers,
@@ -108,13 +110,14 @@ def load_cases_located(path: str | Path) -> tuple[CaseFile, SourceMap]:
     try:
         cases = CaseFile.model_validate(data)
     except ValidationError as exc:
-        for error in exc.errors():
-            path = tuple(error["loc"])
-            where = ".".join(str(p) for p in path) or "the file"
-            finding = Finding(path, f"{where}: {error['msg']}", CASES_HINT)
+        # Described like a questionnaire's mistakes (nearest key, what was found...).
+        for error in drop_misspelled_missing(exc.errors(), CaseFile):
+            finding = describe_validation_error(error, CaseFile)
+            if finding.hint is None:
+                finding = replace(finding, hint=CASES_HINT)
             errors.append(locate_finding(finding, source, file))
     if errors:
-        raise QuestionnaireError(errors)
+        raise QuestionnaireError(sorted(errors, key=lambda e: (e.line or 0, e.column or 0)))
     assert cases is not None
     return cases, source
 

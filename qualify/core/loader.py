@@ -562,11 +562,14 @@ RULE_HINTS = {
 }
 
 
-def describe_validation_error(error: Mapping[str, Any]) -> Finding:
-    """One pydantic error as a Finding: what was found, what is allowed, what to write."""
+def describe_validation_error(
+    error: Mapping[str, Any], root: type[BaseModel] = Questionnaire
+) -> Finding:
+    """One pydantic error as a Finding: what was found, what is allowed, what to write
+    (``root`` is the model of the whole file: a questionnaire, or a cases file)."""
     kind, loc, found = error["type"], tuple(error["loc"]), error.get("input")
     if kind == "extra_forbidden":
-        return describe_unknown_key(loc)
+        return describe_unknown_key(loc, root)
     if kind == "missing":
         return describe_missing_key(loc)
     at_key = bool(loc) and loc[-1] == "[key]"
@@ -584,31 +587,33 @@ def describe_validation_error(error: Mapping[str, Any]) -> Finding:
     elif kind == "value_error":
         # A RuleError carries its own hint; plain ValueErrors get the model's.
         message = str(ctx["error"])
-        hint = getattr(ctx["error"], "hint", None) or rule_hint(path)
+        hint = getattr(ctx["error"], "hint", None) or rule_hint(path, root)
     else:
         message = f"{error['msg'].replace('Input should', 'should')}, found {describe_value(found)}"
         hint = hint_constraint(kind, ctx, found)
     return Finding(path, f"{where}: {message}", hint, at_key=at_key)
 
 
-def describe_unknown_key(loc: DataPath) -> Finding:
+def describe_unknown_key(loc: DataPath, root: type[BaseModel] = Questionnaire) -> Finding:
     key, parent = str(loc[-1]), loc[:-1]
-    close = nearest_field(loc)
-    names = field_names(find_model(parent))
+    close = nearest_field(loc, root)
+    names = field_names(find_model(parent, root))
     hint = f"did you mean '{close}'?" if close else f"valid keys here: {', '.join(names)}"
     return Finding(loc, f"unknown key '{key}' in {format_path(parent)}", hint, at_key=True)
 
 
-def nearest_field(loc: DataPath) -> str | None:
+def nearest_field(loc: DataPath, root: type[BaseModel] = Questionnaire) -> str | None:
     """The valid key nearest to the unknown key at ``loc``, if one is close."""
-    close = difflib.get_close_matches(str(loc[-1]), field_names(find_model(loc[:-1])), n=1)
+    close = difflib.get_close_matches(str(loc[-1]), field_names(find_model(loc[:-1], root)), n=1)
     return close[0] if close else None
 
 
-def drop_misspelled_missing(errors: list[Any]) -> list[Any]:
+def drop_misspelled_missing(errors: list[Any], root: type[BaseModel] = Questionnaire) -> list[Any]:
     """A misspelt key also leaves the right one missing: report it once, as the misspelling."""
     suggested = {
-        (*e["loc"][:-1], nearest_field(e["loc"])) for e in errors if e["type"] == "extra_forbidden"
+        (*e["loc"][:-1], nearest_field(e["loc"], root))
+        for e in errors
+        if e["type"] == "extra_forbidden"
     }
     return [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in suggested)]
 
@@ -688,8 +693,8 @@ def hint_constraint(kind: str, ctx: Mapping[str, Any], found: Any) -> str | None
     return None
 
 
-def rule_hint(path: DataPath) -> str | None:
-    model = find_model(path)
+def rule_hint(path: DataPath, root: type[BaseModel] = Questionnaire) -> str | None:
+    model = find_model(path, root)
     return RULE_HINTS.get(model.__name__) if model else None
 
 
@@ -706,9 +711,9 @@ def format_path(path: DataPath) -> str:
     return text.lstrip(".") or "the questionnaire"
 
 
-def find_model(path: DataPath) -> type[BaseModel] | None:
+def find_model(path: DataPath, root: type[BaseModel] = Questionnaire) -> type[BaseModel] | None:
     """The pydantic model class describing the mapping at ``path``, if any."""
-    annotation: Any = Questionnaire
+    annotation: Any = root
     for segment in path:
         annotation = descend_annotation(annotation, segment)
         if annotation is None:
