@@ -326,3 +326,22 @@ def test_the_preview_passes_axe_and_its_panel_follows_each_answer(page, server, 
     # a competitor: disqualified at the next change, without pressing Score
     page.locator("#secteur").select_option("payroll_vendor")
     page.wait_for_selector('#qualification .stage[data-stage="disqualified"]')
+
+
+def test_the_preview_of_a_file_that_does_not_load_passes_axe(page, app_and_server):
+    app, server = app_and_server
+    from pathlib import Path
+
+    folder = Path(app.config["QUESTIONNAIRES_DIR"])
+    text = (folder / f"{QID}.yaml").read_text(encoding="utf-8")
+    broken = text.replace(f"id: {QID}", "id: paie-casse", 1).replace(
+        "timing: [timeline_3m]", "timing: [timeline_3_months]", 1
+    )
+    (folder / "paie-casse.yaml").write_text(broken, encoding="utf-8")
+    try:
+        time.sleep(1.1)  # the registry looks at the folder at most once a second
+        page.goto(f"{server}/preview/paie-casse")
+        assert "1 mistake to fix" in page.locator(".preview-mistakes h2").inner_text()
+        assert axe_violations(page) == []
+    finally:
+        (folder / "paie-casse.yaml").unlink()
