@@ -1,4 +1,5 @@
-"""The worker's periodic sweep: scheduled every minute, and what it does when it runs."""
+"""The queue: a SQLite file in the instance folder by default, and the worker's periodic sweep
+(scheduled every minute, and what it does when it runs)."""
 
 from __future__ import annotations
 
@@ -38,3 +39,15 @@ def test_the_periodic_sweep_sends_a_delivery_whose_task_was_lost(app, session, p
     session.expire_all()
     assert session.get(Delivery, delivery.id).state == "sent"
     assert len(list(Path(app.config["OUTBOX_DIR"]).glob("*.eml"))) == 1
+
+
+def test_the_default_queue_is_a_sqlite_file_in_the_instance_folder(tmp_path, monkeypatch):
+    from huey import SqliteHuey
+
+    from qualify import create_app
+
+    monkeypatch.setenv("QUALIFY_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.delenv("QUALIFY_QUEUE_URL", raising=False)
+    huey = get_huey(create_app())
+    assert isinstance(huey, SqliteHuey)
+    assert huey.storage.filename == str(tmp_path / "instance" / "queue.db")
