@@ -817,7 +817,9 @@ class Salvage:
         """Rename or leave out what ``error`` is about; False if nothing can be."""
         loc = tuple(error["loc"])
         if error["type"] == "extra_forbidden":
-            close, parent = nearest_field(loc), value_at(built, loc[:-1])
+            close = nearest_field(loc)
+            known = existing_prefix(built, loc[:-1]) == loc[:-1]
+            parent = value_at(built, loc[:-1]) if known else None
             if close and isinstance(parent, dict) and close not in parent:
                 self.renames[self.to_original(loc)] = close
                 return True
