@@ -15,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 from factories import HOT_ANSWERS, contact
 from qualify.db import get_db
 from qualify.models import Lead, Response, StageEvent
+from qualify.questionnaires import registry
 from qualify.reps.links import sign_lead
 from qualify.services import Settings
 from qualify.services.responses import save_answers, start_response, submit_response
@@ -261,3 +262,32 @@ def test_a_ticked_answer_posted_many_times_is_stored_once(app, client):
     reply = client.post(f"/q/customer-data-maturity/r/{token}/3", data=MultiDict(body))
     assert reply.status_code == 303
     assert saved(app, token)["triggers"] == ["hiring", "migration"]
+
+
+def test_a_question_changed_to_a_number_while_a_prospect_is_half_way_keeps_the_step_working(
+    app, client
+):
+    """A marketer edits the live file: a text question becomes a number question. A prospect
+    who had typed text there opens the step again: it was a 500 (float('Data team'))."""
+    token = start(client)
+    assert post(client, token, 1, {"employees": "250", "team_name": "Data team"}).status_code == 303
+    path = app.config["QUESTIONNAIRES_DIR"] + f"/{QID}.yaml"
+    edited = OPEN_CHECK.replace(
+        """      - id: team_name
+        type: text""",
+        """      - id: team_name
+        type: number""",
+    )
+    with open(path, "w") as file:
+        file.write(edited)
+    registry(app).reload_seconds = 0
+    assert registry(app).get(QID).questionnaire.question("team_name").type == "number"
+    page = client.get(f"/q/{QID}/r/{token}/1")
+    assert page.status_code == 200
+    assert 'value="Data team"' in page.text  # shown as it was typed, to be corrected
+    reply = post(client, token, 1, {"employees": "250", "team_name": "Data team"})
+    assert reply.status_code == 422
+    assert "Please enter a number, e.g. 250." in reply.text
+    reply = post(client, token, 1, {"employees": "250", "team_name": "12"})
+    assert reply.status_code == 303
+    assert saved(app, token)["team_name"] == 12

@@ -376,7 +376,13 @@ def _answer_value(question: Question, data):
     if data is None or data == "":
         return None
     if question.type == "number":
-        return int(data) if float(data).is_integer() else data
+        try:
+            number = float(data)
+        except (TypeError, ValueError):
+            # saved under an earlier version of the file, when this was another type of
+            # question ("saas"): not a number, so not an answer to this one
+            return None
+        return int(number) if number.is_integer() else data
     if question.type == "scale":
         # a point of the scale once validated; anything else is kept as typed
         return int(data) if str(data).isdigit() else data
