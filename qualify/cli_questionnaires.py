@@ -13,6 +13,7 @@ import click
 
 from .core.loader import LoadError, QuestionnaireError, load_questionnaire, read_source
 from .core.questionnaire import Questionnaire
+from .core.translations import untranslated
 from .questionnaires import duplicate_id_error
 
 QUESTIONNAIRE_SUFFIXES = (".yaml", ".yml")
@@ -61,6 +62,14 @@ def validate_file(path: Path, taken: dict[str, Path]) -> bool:
         return False
     count = len(questionnaire.questions())
     click.echo(f"OK {path} ({questionnaire.id} v{questionnaire.version}, {count} questions)")
+    for language in questionnaire.languages()[1:]:
+        missing = untranslated(questionnaire, language)
+        if missing:
+            shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+            click.echo(
+                f"    note: translations.{language} leaves {len(missing)} text(s) in "
+                f"{questionnaire.language}, which {language} readers see as they are: {shown}"
+            )
     return True
 
 

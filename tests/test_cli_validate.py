@@ -115,3 +115,22 @@ def test_two_files_with_one_questionnaire_id_fail_and_name_the_other_file(valida
         f" by {tmp_path / 'a-original.yaml'}"
     )
     assert lines[2] == "    hint: give this questionnaire an id of its own, e.g. id: b-copy"
+
+
+def test_a_valid_file_with_an_incomplete_translation_gets_a_note_not_a_failure(validate, tmp_path):
+    french = BUNDLED_DIR / "paie-rh-pme.yaml"
+    path = tmp_path / "paie-rh-pme.yaml"
+    complete = validate(french)
+    assert complete.exit_code == 0 and "note:" not in complete.output
+    path.write_text(
+        french.read_text(encoding="utf-8").replace(
+            '      pays:\n        label: "In which country is your head office?"\n', "", 1
+        ),
+        encoding="utf-8",
+    )
+    result = validate(path)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1] == (
+        "    note: translations.en leaves 1 text(s) in fr, which en readers see as they are: "
+        "questions.pays.label"
+    )
