@@ -1492,10 +1492,11 @@ def criterion_answers(questionnaire: Questionnaire, criterion: str) -> PossibleA
     """What the answers and hidden fields feeding ``criterion`` can compare as; None when
     one of them can give anything (a number, a text, a hidden field with ``other``)."""
     named: list[str] = []
-    any_country = False
+    any_country = fed = False
     for question in questionnaire.questions():
         if question.criterion != criterion:
             continue
+        fed = True
         possible = possible_answers(question)
         if possible is None:
             return None
@@ -1506,8 +1507,10 @@ def criterion_answers(questionnaire: Questionnaire, criterion: str) -> PossibleA
             continue
         if hidden.other is not None:
             return None
+        fed = True
         named += [v for v in hidden.values if v not in named]
-    return PossibleAnswers(named, any_country)
+    # A criterion nothing feeds is reported as such, not once more per value.
+    return PossibleAnswers(named, any_country) if fed else None
 
 
 #: Texts the model fills in English when left out: (path, model attribute path).

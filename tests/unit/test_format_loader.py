@@ -258,6 +258,15 @@ def test_a_review_rule_waiting_for_an_answer_no_question_gives_is_refused(tmp_pa
     assert error.hint.startswith("did you mean '1000+'? Otherwise write one of: 1-49, 200-999")
 
 
+def test_a_review_rule_on_a_criterion_nothing_feeds_is_reported_once(tmp_path):
+    text = example('  industry: {label: "Industry", weight: 10}\n',
+                   '  industry: {label: "Industry", weight: 10}\n  budget: {label: "B", weight: 5}\n')
+    text = text.replace('{criterion: company_size, value_in: ["1000+"]}',
+                        '{criterion: budget, value_in: ["big"]}')  # fmt: skip
+    [error] = load_errors(tmp_path, text)
+    assert error.message.startswith("FIT criterion 'budget' is fed by no question")
+
+
 def test_a_review_rule_on_a_criterion_a_hidden_field_feeds_takes_its_values(tmp_path):
     # industry is fed by a question (saas, retail, other) and by the partner field, whose
     # 'other:' takes any value: nothing can be refused there.
