@@ -487,3 +487,16 @@ def test_an_english_reader_of_the_french_questionnaire_gets_an_english_report(ap
     [pdf] = [p for p in report.iter_attachments()]
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.get_content())).pages)
     assert "Claire Dupont" in text and english_title.split()[0] in text
+
+
+def test_an_sql_the_review_rule_holds_waits_for_marketing_ops_unrouted(app, client, session):
+    """paie-rh-pme's review rule: companies of 1,000 or more wait for a human (sql_review):
+    no rep, no dossier; the prospect still gets the report."""
+    load_reps(session, app.config["REPS_FILE"])
+    questionnaire = registry(app).get(FRENCH).questionnaire
+    complete(flask_sender(client), questionnaire, {**FRENCH_HOT, "effectif": "1000+"}, CONTACT)
+    lead = session.scalar(select(Lead))
+    assert lead.stage == "sql_review"
+    decision = latest_snapshot(session).details["decision"]
+    assert any(r.startswith("Held for review by Marketing Ops: grande entreprise") for r in decision)
+    assert [m["To"].addresses[0].addr_spec for m in outbox(app)] == ["claire.dupont@bigco.example"]
