@@ -264,11 +264,10 @@ def test_a_ticked_answer_posted_many_times_is_stored_once(app, client):
     assert saved(app, token)["triggers"] == ["hiring", "migration"]
 
 
-def test_a_question_changed_to_a_number_while_a_prospect_is_half_way_keeps_the_step_working(
-    app, client
-):
-    """A marketer edits the live file: a text question becomes a number question. A prospect
-    who had typed text there opens the step again: it was a 500 (float('Data team'))."""
+def test_a_question_changed_type_while_a_prospect_is_half_way_keeps_the_step_working(app, client):
+    """A marketer edits the live file: a text question becomes a number question, then a
+    phone question. A prospect who had answered it opens the step again: it was a 500
+    (float('Data team'), then phonenumbers.parse(12))."""
     token = start(client)
     assert post(client, token, 1, {"employees": "250", "team_name": "Data team"}).status_code == 303
     path = app.config["QUESTIONNAIRES_DIR"] + f"/{QID}.yaml"
@@ -291,3 +290,15 @@ def test_a_question_changed_to_a_number_while_a_prospect_is_half_way_keeps_the_s
     reply = post(client, token, 1, {"employees": "250", "team_name": "12"})
     assert reply.status_code == 303
     assert saved(app, token)["team_name"] == 12
+    # and then into a phone question: the saved 12 is a number, not a phone number
+    with open(path, "w") as file:
+        file.write(
+            edited.replace(
+                'type: number\n        label: "Your team\'s name"',
+                'type: phone\n        label: "Your team\'s name"',
+            )
+        )
+    assert registry(app).get(QID).questionnaire.question("team_name").type == "phone"
+    page = client.get(f"/q/{QID}/r/{token}/1")
+    assert page.status_code == 200
+    assert post(client, token, 1, {"employees": "250", "team_name": ""}).status_code == 303

@@ -389,5 +389,6 @@ def _answer_value(question: Question, data):
     if question.type == "multiple":
         return list(dict.fromkeys(data))  # a value posted twice (or 5,000 times) is one tick
     if question.type == "phone":
-        return format_phone(data)
+        # a number or a list is an answer saved when this was another type of question
+        return format_phone(data) if isinstance(data, str) else None
     return data
