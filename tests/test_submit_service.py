@@ -186,3 +186,26 @@ def test_the_same_person_submitting_two_responses_at_once_gets_one_lead(
     assert session.scalar(select(func.count(Lead.id))) == 1
     assert sorted(result.created for result in results) == [False, True]
     assert session.scalar(select(func.count(Delivery.id)).where(Delivery.kind == "dossier")) == 1
+
+
+def test_one_person_typing_their_domain_in_unicode_then_punycode_has_one_lead(
+    app, session, published
+):
+    first, _ = submit(session, published, {**HOT_ANSWERS, **contact(email="claire@bücher.example")})
+    second, _ = submit(
+        session, published, {**HOT_ANSWERS, **contact(email="Claire@xn--bcher-kva.example")}
+    )
+    assert second.lead_id == first.lead_id and not second.created
+
+
+def test_a_blacklisted_domain_written_in_unicode_catches_its_punycode_spelling(
+    app, session, published
+):
+    settings = Settings.from_config({**app.config, "BLACKLIST_DOMAINS": ["bücher.example"]})
+    result, _ = submit(
+        session,
+        published,
+        {**HOT_ANSWERS, **contact(email="claire@xn--bcher-kva.example")},
+        settings,
+    )
+    assert result.stage == "disqualified"

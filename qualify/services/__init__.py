@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ..core.emails import normalise_domain
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -27,7 +29,7 @@ class Settings:
         sender = str(config.get("MAIL_DEFAULT_SENDER") or "")
         domain = sender.rpartition("@")[2].strip("> ") or "qualify.localhost"
         return cls(
-            blacklist_domains=frozenset(d.lower() for d in config["BLACKLIST_DOMAINS"]),
+            blacklist_domains=frozenset(normalise_domain(d) for d in config["BLACKLIST_DOMAINS"]),
             blacklist_companies=frozenset(c.strip().lower() for c in config["BLACKLIST_COMPANIES"]),
             fallback_owner=config["FALLBACK_OWNER"],
             sla_business_hours=float(config["SLA_BUSINESS_HOURS"]),
