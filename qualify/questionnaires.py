@@ -63,7 +63,7 @@ class QuestionnaireRegistry:
 
     def _load_changed_files(self) -> None:
         files = {
-            p: p.stat().st_mtime_ns
+            p: _mtime(p)
             for p in sorted(self.directory.glob("*.y*ml"))
             if p.suffix in (".yaml", ".yml") and not p.name.endswith((".cases.yaml", ".cases.yml"))
         }
@@ -75,6 +75,8 @@ class QuestionnaireRegistry:
         serving = {published.questionnaire.id: published.path for published in last_good.values()}
         for path, mtime in files.items():
             try:
+                if not path.is_file():  # never open a pipe: the read would wait forever
+                    raise QuestionnaireError([LoadError(str(path), None, None, NOT_A_FILE, None)])
                 # Read once: the hash must be of the very text that was loaded.
                 source = read_source(path)
                 questionnaire = load_questionnaire_text(source, str(path))
@@ -109,6 +111,20 @@ class QuestionnaireRegistry:
             for path, exc in self.errors.items()
             if path.stem == questionnaire_id or (published and path == published.path)
         ]
+
+
+#: What a .yaml name in the folder that is no regular file (a link to nothing, a folder, a
+#: pipe) is reported as.
+NOT_A_FILE = "not a file that can be read (a link to nothing, a folder or a pipe?)"
+
+
+def _mtime(path: Path) -> int:
+    """When ``path`` last changed; -1 when it cannot be read (gone since the folder was
+    listed, as a save by rename does, or a link to nothing): reported, never a 500."""
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return -1
 
 
 def duplicate_id_error(file: str, text: str, questionnaire_id: str, other: str) -> LoadError:

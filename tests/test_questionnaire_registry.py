@@ -67,3 +67,36 @@ def test_of_two_new_files_with_one_id_the_first_by_name_is_served(tmp_path):
     registry = QuestionnaireRegistry(tmp_path, reload_seconds=0)
     assert registry.get("customer-data-maturity").path == tmp_path / "a.yaml"
     assert list(registry.errors) == [tmp_path / "b.yaml"]
+
+
+def test_a_link_to_nothing_in_the_folder_is_reported_and_the_others_still_served(tmp_path):
+    """A dangling symlink (or a file gone between the listing and the look at it, as a save
+    by rename does) made every wizard page a 500: the folder scan raised."""
+    (tmp_path / "customer-data-maturity.yaml").write_text(
+        (BUNDLED / "customer-data-maturity.yaml").read_text()
+    )
+    (tmp_path / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    registry = QuestionnaireRegistry(tmp_path, reload_seconds=0)
+    assert registry.get("customer-data-maturity") is not None
+    (error,) = registry.errors[tmp_path / "gone.yaml"].errors
+    assert error.message == questionnaires.NOT_A_FILE
+
+
+def test_a_pipe_named_like_a_questionnaire_is_reported_not_opened(tmp_path):
+    """Opening a named pipe waits for a writer: every request would hang on the scan."""
+    import os
+
+    (tmp_path / "customer-data-maturity.yaml").write_text(
+        (BUNDLED / "customer-data-maturity.yaml").read_text()
+    )
+    os.mkfifo(tmp_path / "pipe.yaml")
+    found: list[object] = []
+    scan = threading.Thread(
+        target=lambda: found.append(
+            QuestionnaireRegistry(tmp_path, reload_seconds=0).get("customer-data-maturity")
+        ),
+        daemon=True,  # the old scan never returns: the test must not hang with it
+    )
+    scan.start()
+    scan.join(10)
+    assert found and found[0] is not None
