@@ -549,3 +549,50 @@ def test_long_unicode_names_fold_without_losing_or_adding_a_space(app, name, com
     assert rfc2047_decoded(raw, "Subject") == f"SQL: {company} — {name} (due no SLA)"
     ((display, address),) = getaddresses([rfc2047_decoded(raw, "To")])
     assert (display, address) == (name, "rep@acme.example")
+
+
+# -- plain-text parts read as typed, HTML parts escaped ----------------------------------------
+
+
+def test_plain_text_parts_show_what_was_typed_and_html_parts_escape_it(app):
+    lead = a_lead(name="Seán O'Brien <b>", first_name="Seán O'Brien <b>", company="Smith & Co")
+    links = {"Open the lead": "http://localhost/rep/leads/t?a=1&b=2"}
+    with app.app_context():
+        _, report = parsed(compose(a_delivery(), lead, b"%PDF"))
+        _, dossier = parsed(
+            compose(
+                a_delivery("dossier"), lead, b"%PDF",
+                why=["SQL: 5 > 3"], sla_due_at=None, rep_name="Camille", links=links,
+            )
+        )  # fmt: skip
+    report_text = report.get_body(("plain",)).get_content()
+    assert "Hello Seán O'Brien <b>," in report_text
+    assert "&#39;" not in report_text and "&lt;" not in report_text
+    assert "O&#39;Brien &lt;b&gt;" in report.get_body(("html",)).get_content()
+    dossier_text = dossier.get_body(("plain",)).get_content()
+    assert "at Smith & Co." in dossier_text and "SQL: 5 > 3" in dossier_text
+    assert "http://localhost/rep/leads/t?a=1&b=2" in dossier_text
+    dossier_html = dossier.get_body(("html",)).get_content()
+    assert "Smith &amp; Co" in dossier_html and "<b>" not in dossier_html
+
+
+def test_the_resume_link_in_the_plain_text_part_is_the_link_itself(app):
+    from qualify.delivery.resume_mail import compose_resume
+
+    url = "http://localhost/q/x/resume/abc?lang=fr&utm_source=mail"
+    with app.app_context():
+        _, message = parsed(
+            compose_resume(a_delivery("resume"), title="Data & you", url=url, days=30)
+        )
+    text = message.get_body(("plain",)).get_content()
+    assert url in text and '"Data & you"' in text
+    assert url.replace("&", "&amp;") in message.get_body(("html",)).get_content()
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_report_email_asks_no_reply_of_its_no_reply_sender(app, language):
+    with app.app_context():
+        _, message = parsed(compose(a_delivery(), a_lead(language=language), b"%PDF"))
+    text = message.get_body(("plain",)).get_content().lower()
+    assert "reply" not in text and "répondez" not in text
+    assert ("next step" if language == "en" else "prochaine étape") in text

@@ -41,7 +41,8 @@ EMAIL_TEXT: dict[str, dict[str, str]] = {
         "report_prefix": "report",
         "greeting": "Hello",
         "report_intro": "Thank you for taking our self-diagnostic. Your personalised report is attached.",
-        "report_next": "Want to go further? Reply to this email and we will book a call.",
+        # The sender is a no-reply address: point at the report's own next step, not a reply.
+        "report_next": "Your report ends with recommendations chosen from your answers and your next step.",
         "signature": "The qualify team",
     },
     "fr": {
@@ -49,7 +50,7 @@ EMAIL_TEXT: dict[str, dict[str, str]] = {
         "report_prefix": "rapport",
         "greeting": "Bonjour",
         "report_intro": "Merci d'avoir répondu à notre autodiagnostic. Votre rapport personnalisé est en pièce jointe.",
-        "report_next": "Pour aller plus loin, répondez à cet email : nous fixerons un rendez-vous.",
+        "report_next": "Votre rapport se termine par des recommandations choisies selon vos réponses et la prochaine étape.",
         "signature": "L'équipe qualify",
     },
 }
@@ -61,9 +62,16 @@ _FILENAME_UNSAFE = re.compile(r"[^\w]+")
 # mail clients read part of the name as an address.
 _ADDRESS_SPECIALS = re.compile(r'[][\\()<>@,:;"]+')
 
+# HTML parts are autoescaped; plain-text parts are not (escaping there would show a prospect
+# "O&#39;Brien" and break a link's "&"): a text/plain body is never read as markup.
 _environment = Environment(
     loader=PackageLoader("qualify.delivery", "templates"),
-    autoescape=select_autoescape(default=True, default_for_string=True),
+    autoescape=select_autoescape(
+        enabled_extensions=("html",),
+        disabled_extensions=("txt",),
+        default=True,
+        default_for_string=True,
+    ),
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
