@@ -302,3 +302,13 @@ def test_a_question_changed_type_while_a_prospect_is_half_way_keeps_the_step_wor
     page = client.get(f"/q/{QID}/r/{token}/1")
     assert page.status_code == 200
     assert post(client, token, 1, {"employees": "250", "team_name": ""}).status_code == 303
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"), [("1,000", 1000), ("1.000", 1000), ("1 200,5", 1200.5), ("2,5", 2.5)]
+)
+def test_a_number_typed_with_separators_is_stored_as_meant(app, client, typed, stored):
+    """'1,000 employees' was stored as 1: the decimal comma was read blindly."""
+    token = start(client)
+    assert post(client, token, 1, {"employees": typed}).status_code == 303
+    assert saved(app, token)["employees"] == stored

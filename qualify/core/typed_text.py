@@ -30,3 +30,40 @@ def multi_line(value):
     if not isinstance(value, str):
         return value
     return value.replace("\r\n", "\n").replace("\r", "\n").translate(_MULTI_LINE).strip()
+
+
+#: Spaces people put between thousands: plain, no-break, narrow no-break, thin.
+_GROUP_SPACES = {ord(" "): None, 0x00A0: None, 0x202F: None, 0x2009: None, ord("'"): None}
+
+
+def number_text(value: str) -> str:
+    """A typed number with its separators read the way its writer meant them, for
+    ``float()``: ``1 200,5`` and ``1,200.5`` and ``1.200,5`` are 1200.5; ``1,000`` and
+    ``1.000`` are a thousand (a decimal comma read blindly made an English "1,000 employees"
+    one employee); ``2,5`` and ``0,125`` keep their decimal comma.
+
+    Rules: spaces and apostrophes group thousands; with both ``,`` and ``.``, the last one is
+    the decimal point; a separator used more than once groups thousands; one used once is a
+    thousands separator when exactly three digits follow it and one to three digits (not a
+    lone 0) precede it, else a decimal point.
+    """
+    text = value.strip().translate(_GROUP_SPACES)
+    sign = ""
+    if text and text[0] in "+-":
+        sign, text = text[0], text[1:]
+    commas, dots = text.count(","), text.count(".")
+    if commas and dots:
+        decimal = "," if text.rfind(",") > text.rfind(".") else "."
+        group = "." if decimal == "," else ","
+        text = text.replace(group, "").replace(decimal, ".")
+    elif commas + dots > 1:
+        text = text.replace("," if commas else ".", "")
+    elif commas + dots == 1:
+        separator = "," if commas else "."
+        whole, _, part = text.partition(separator)
+        grouping = len(part) == 3 and part.isdigit() and whole.isdigit()
+        if grouping and 1 <= len(whole) <= 3 and whole != "0":
+            text = whole + part
+        else:
+            text = f"{whole}.{part}"
+    return sign + text

@@ -38,7 +38,7 @@ from wtforms.validators import (
 from ..core.addresses import AddressError, check_deliverable_address
 from ..core.countries import COUNTRY_CODES
 from ..core.questionnaire import ContactField, Question, Questionnaire
-from ..core.typed_text import multi_line, one_line
+from ..core.typed_text import multi_line, number_text, one_line
 
 CONTACT_PREFIX = "contact."
 PHONE_REGION = "FR"  # region hint for numbers typed without an international prefix
@@ -64,13 +64,13 @@ def _strip(value):
 
 
 class NumberField(FloatField):
-    """A float that also accepts a decimal comma and spaces ("1 200,5"); NaN and infinities
-    ("nan", "inf", "1e999") are not numbers a prospect means (and no JSON column takes them)."""
+    """A float with its separators read as the writer meant them (``number_text``: "1 200,5",
+    "1,200.5", "1,000"); NaN and infinities ("nan", "inf", "1e999") are not numbers a
+    prospect means (and no JSON column takes them)."""
 
     def process_formdata(self, valuelist):
         if valuelist and isinstance(valuelist[0], str):
-            cleaned = valuelist[0].replace("\u00a0", "").replace(" ", "").replace(",", ".")
-            valuelist = [cleaned, *valuelist[1:]]
+            valuelist = [number_text(valuelist[0]), *valuelist[1:]]
         super().process_formdata(valuelist)
         if self.data is not None and not math.isfinite(self.data):
             self.data = None
