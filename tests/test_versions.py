@@ -3,7 +3,7 @@ was scored with; `qualify rescore` replays leads under the current version."""
 
 from __future__ import annotations
 
-import shutil
+import re
 from pathlib import Path
 
 import pytest
@@ -25,7 +25,9 @@ WEAK = answers(demo="no", project="exploring", timeline="6_12_months", triggers=
 def app_config(app_config, tmp_path):
     folder = tmp_path / "questionnaires"
     folder.mkdir()
-    shutil.copy(BUNDLED, folder / BUNDLED.name)
+    # The bundled file as first published (version 1), whatever version it is at now.
+    first = re.sub(r"(?m)^version: \d+$", "version: 1", BUNDLED.read_text(encoding="utf-8"))
+    (folder / BUNDLED.name).write_text(first, encoding="utf-8")
     return {**app_config, "QUESTIONNAIRES_DIR": str(folder), "QUESTIONNAIRES_RELOAD_SECONDS": 0}
 
 
@@ -43,7 +45,9 @@ def submit(app, session, values, email="claire.dupont@bigco.example"):
 
 
 def lower_sql_threshold(qfile: Path, version: int | None = None) -> None:
-    text = qfile.read_text().replace("thresholds: {mql: 40, sql: 70", "thresholds: {mql: 40, sql: 45")
+    text = qfile.read_text().replace(
+        "thresholds: {mql: 40, sql: 70", "thresholds: {mql: 40, sql: 45"
+    )
     if version:
         text = text.replace("\nversion: 1\n", f"\nversion: {version}\n")
     qfile.write_text(text)
@@ -73,7 +77,9 @@ def test_every_lead_keeps_the_exact_text_it_was_scored_with(app, session, qfile)
     assert old.version == 1 and old.thresholds.sql == 70
 
 
-def test_rescore_reports_what_a_new_threshold_would_change_and_applies_it(app, session, qfile, runner):
+def test_rescore_reports_what_a_new_threshold_would_change_and_applies_it(
+    app, session, qfile, runner
+):
     load_reps(session, app.config["REPS_FILE"])
     submit(app, session, WEAK)  # FIT 95, total 47.5: MQL under sql 70
     assert session.scalar(select(Lead)).stage == "mql"
@@ -88,7 +94,11 @@ def test_rescore_reports_what_a_new_threshold_would_change_and_applies_it(app, s
 
 def test_rescore_apply_moves_and_routes_a_lead_that_becomes_sql(app, session, qfile, runner):
     load_reps(session, app.config["REPS_FILE"])
-    submit(app, session, answers(demo="no", project="exploring", timeline="under_3_months", triggers=["none"]))
+    submit(
+        app,
+        session,
+        answers(demo="no", project="exploring", timeline="under_3_months", triggers=["none"]),
+    )
     lead = session.scalar(select(Lead))
     before = lead.stage
     lower_sql_threshold(qfile, version=2)
