@@ -345,3 +345,16 @@ def test_the_preview_of_a_file_that_does_not_load_passes_axe(page, app_and_serve
         assert axe_violations(page) == []
     finally:
         (folder / "paie-casse.yaml").unlink()
+
+
+def test_the_focused_step_heading_draws_no_ring_but_a_tabbed_answer_does(page, server):
+    page.goto(f"{server}/q/customer-data-maturity")
+    page.locator("form button[type=submit]").click()
+    page.wait_for_selector('main[data-qualify-step="1"]')
+    assert focused(page)["heading"]
+    heading = page.locator("main h1")
+    assert heading.evaluate("e => getComputedStyle(e).outlineStyle") == "none"
+    page.keyboard.press("Tab")  # from the heading into the first question
+    option = page.locator(".option:has(input:focus-visible)")
+    assert option.count() == 1
+    assert option.evaluate("e => getComputedStyle(e).outlineStyle") == "solid"
