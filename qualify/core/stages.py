@@ -294,11 +294,11 @@ def decide_stage(questionnaire: Questionnaire, score: Score, facts: LeadFacts) -
             f"(at most {MAX_UNCHECKED}): {missing}."
         )
         return Decision("mql", True, checklist, tuple(reasons))
-    reasons.append(
-        f"SQL: checklist passed with {len(unchecked)} unchecked box(es)"
-        + (f": {missing}" if unchecked else "")
-        + "."
-    )
+    if not unchecked:
+        reasons.append("SQL: checklist passed, every box checked.")
+    else:
+        boxes = "1 unchecked box" if len(unchecked) == 1 else f"{len(unchecked)} unchecked boxes"
+        reasons.append(f"SQL: checklist passed with {boxes}: {missing}.")
     held = review_reason(questionnaire, score)
     if held:
         reasons.append(f"Held for review by Marketing Ops: {held}.")

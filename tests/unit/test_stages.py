@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from factories import HOT_ANSWERS, POOR_FIT_ANSWERS, answers
-from qualify.core.scoring import score_answers
+from qualify.core.scoring import BehaviourEvent, score_answers
 from qualify.core.stages import LeadFacts, decide_stage
 
 GOOD_DATA = LeadFacts(business_email=True, has_phone=True)
@@ -90,3 +92,30 @@ def test_a_vetoed_candidate_names_its_unchecked_boxes_too(questionnaire):
     assert decision.stage == "mql"
     assert "not now" in decision.reasons[-1]
     assert "DATA: business email" in decision.reasons[-1]
+
+
+def test_weak_signals_never_fast_track_a_good_fit_where_one_strong_signal_does(questionnaire):
+    now = datetime(2026, 12, 1)
+    values = answers(demo="no", project="active", timeline="3_6_months", triggers=[])
+    weak = [BehaviourEvent("email_open", now), BehaviourEvent("page_view", now)]
+    strong = [BehaviourEvent("pricing_visits", now)]
+    weak_score = score_answers(questionnaire, values, weak, now=now)
+    strong_score = score_answers(questionnaire, values, strong, now=now)
+    assert weak_score.fit >= questionnaire.thresholds.fast_track_fit
+    assert weak_score.intent == 20 and weak_score.total < questionnaire.thresholds.sql
+    weak_decision = decide_stage(questionnaire, weak_score, GOOD_DATA)
+    assert (weak_decision.stage, weak_decision.sql_candidate) == ("mql", False)
+    strong_decision = decide_stage(questionnaire, strong_score, GOOD_DATA)
+    assert strong_decision.sql_candidate and strong_decision.stage == "sql"
+    # The prospect's own wording of the checklist result: no "box(es)".
+    assert strong_decision.reasons[-1] == "SQL: checklist passed, every box checked."
+
+
+def test_the_sql_reason_counts_unchecked_boxes_in_plain_words(questionnaire):
+    one = decide(questionnaire, HOT_ANSWERS, LeadFacts(business_email=True, has_phone=False))
+    assert one.stage == "sql"
+    assert one.reasons[-1] == (
+        "SQL: checklist passed with 1 unchecked box: DATA: a second contact channel (phone)."
+    )
+    two = decide(questionnaire, HOT_ANSWERS, LeadFacts(business_email=False, has_phone=False))
+    assert two.reasons[-1].startswith("SQL: checklist passed with 2 unchecked boxes: ")
