@@ -209,3 +209,119 @@ def test_a_blacklisted_domain_written_in_unicode_catches_its_punycode_spelling(
         settings,
     )
     assert result.stage == "disqualified"
+
+
+def test_two_sqls_routed_at_once_never_give_a_rep_more_than_their_capacity(
+    app, session, published, monkeypatch, tmp_path
+):
+    """Two different people, both SQL for the same rep, submitted at the same moment: both
+    read the rep's open leads before either assignment exists. The rep has one place left:
+    one lead goes to them, the other to the fallback owner."""
+    import contextlib
+    import threading
+
+    from qualify.db import get_db
+    from qualify.services import routing
+
+    reps = tmp_path / "reps.yaml"
+    reps.write_text(
+        "reps:\n"
+        "  - {name: Camille, email: camille@acme.example, sectors: [saas], zones: [france],"
+        " capacity: 1}\n"
+        "  - {name: Boss, email: boss@acme.example, fallback: true}\n"
+    )
+    load_reps(session, reps)
+    # an earlier lead (not routed): the questionnaire's text is already kept, as it is on
+    # any day but the first, so nothing else puts the two submissions in line
+    submit(session, published, {**POOR_FIT_ANSWERS, **contact(email="early@bigco.example")})
+    q = published.questionnaire
+    tokens = []
+    for n in range(2):
+        response = start_response(session, q.id, q.version, {})
+        values = {**HOT_ANSWERS, **contact(email=f"person{n}@bigco.example", company=f"Co{n}")}
+        save_answers(session, response.token, values, step=len(q.steps))
+        tokens.append(response.token)
+    read = routing.rep_slots
+    both_read = threading.Barrier(2)
+
+    def read_then_wait(own_session):
+        slots = read(own_session)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_read.wait(timeout=3)
+        return slots
+
+    monkeypatch.setattr(routing, "rep_slots", read_then_wait)
+    errors = []
+
+    def submit_one(token):
+        own = get_db(app).sessionmaker()
+        try:
+            with app.app_context():
+                submit_response(own, token, published, Settings())
+        except Exception as exc:  # reported below: the test must not hang or hide it
+            errors.append(exc)
+        finally:
+            own.close()
+
+    threads = [threading.Thread(target=submit_one, args=(token,)) for token in tokens]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors
+    session.expire_all()
+    owners = sorted(a.rep.email for a in session.scalars(select(Assignment)))
+    assert owners == ["boss@acme.example", "camille@acme.example"]
+
+
+def test_the_first_two_submissions_of_a_new_questionnaire_text_at_once_both_succeed(
+    app, session, published, monkeypatch
+):
+    """Right after a questionnaire is published or edited, two prospects submit at the same
+    moment: both find its text not yet kept and both insert it. The second insert was a
+    unique violation, a 500 for that prospect on PostgreSQL."""
+    import contextlib
+    import threading
+
+    from qualify.db import get_db
+    from qualify.models import QuestionnaireSource
+    from qualify.services import versions
+
+    q = published.questionnaire
+    tokens = []
+    for n in range(2):
+        response = start_response(session, q.id, q.version, {})
+        values = {**POOR_FIT_ANSWERS, **contact(email=f"person{n}@bigco.example")}
+        save_answers(session, response.token, values, step=len(q.steps))
+        tokens.append(response.token)
+    found = versions.find_source
+    both_looked = threading.Barrier(2)
+
+    def find_then_wait(own_session, digest):
+        source = found(own_session, digest)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_looked.wait(timeout=3)
+        return source
+
+    monkeypatch.setattr(versions, "find_source", find_then_wait)
+    errors, results = [], []
+
+    def submit_one(token):
+        own = get_db(app).sessionmaker()
+        try:
+            with app.app_context():
+                results.append(submit_response(own, token, published, Settings()))
+        except Exception as exc:  # reported below: the test must not hang or hide it
+            errors.append(exc)
+        finally:
+            own.close()
+
+    threads = [threading.Thread(target=submit_one, args=(token,)) for token in tokens]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors
+    assert len(results) == 2
+    session.expire_all()
+    assert session.scalar(select(func.count(QuestionnaireSource.id))) == 1

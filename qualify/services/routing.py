@@ -94,11 +94,25 @@ def check_business_calendar(country: str, hours: Sequence[int], timezone: str) -
         ) from exc
 
 
+#: The PostgreSQL advisory lock that puts routings in line (any fixed 64-bit number).
+ROUTING_LOCK = 0x7175616C69667921  # "qualify!"
+
+
+def hold_routing(session: Session) -> None:
+    """Route one SQL at a time until this transaction ends: two routed at once both read the
+    reps' open leads before either assignment existed, so a rep with one place left got both
+    (and the least loaded rep got every simultaneous lead). SQLite serialises writers already.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(ROUTING_LOCK)))
+
+
 def route_lead(session: Session, lead: Lead, settings: Settings, now: datetime) -> Assignment:
     """Assign an SQL to a rep, set its SLA due time and move it to ``routed``. No commit."""
     from .leads import record_stage
 
     ensure_fallback_owner(session, settings)
+    hold_routing(session)
     choice = choose_rep(rep_slots(session), lead.sector, lead.zone)
     due = add_business_hours(
         now,

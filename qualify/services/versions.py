@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ..core.loader import content_hash, load_questionnaire_text, read_source
@@ -44,13 +46,25 @@ def remember_source(session: Session, questionnaire: Questionnaire, source: str)
     """
     digest = content_hash(source)
     if find_source(session, digest) is None:
-        session.add(
-            QuestionnaireSource(
-                content_hash=digest, questionnaire_id=questionnaire.id, version=questionnaire.version, source=source
-            )
-        )
-        session.flush()
+        values = {
+            "content_hash": digest,
+            "questionnaire_id": questionnaire.id,
+            "version": questionnaire.version,
+            "source": source,
+        }
+        insert = _INSERTS.get(session.get_bind().dialect.name)
+        if insert is None:
+            session.add(QuestionnaireSource(**values))
+            session.flush()
+        else:
+            # Two first submissions of a new text at once both found it missing: the second
+            # insert was a unique violation, a 500 for that prospect (PostgreSQL).
+            statement = insert(QuestionnaireSource).values(**values)
+            session.execute(statement.on_conflict_do_nothing(index_elements=["content_hash"]))
     return digest
+
+
+_INSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
 
 
 def check_version_bumped(session: Session, questionnaire: Questionnaire, source: str, file: str) -> None:
