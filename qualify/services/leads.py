@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -243,17 +244,22 @@ def rescore_lead(
     )
     session.add(snapshot)
     session.flush()
-    move_to_decision(session, lead, decision.stage, " ".join(decision.reasons), now, actor)
+    move_to_decision(session, lead, decision.stage, decision.reasons, now, actor)
     assignment = route_lead(session, lead, settings, now) if lead.stage == "sql" else None
     return Rescored(snapshot, decision, assignment)
 
 
-def move_to_decision(session: Session, lead: Lead, target: str, why: str, now, actor: str) -> None:
+def move_to_decision(
+    session: Session, lead: Lead, target: str, reasons: Sequence[str], now, actor: str
+) -> None:
     """Move an unowned lead to the stage scoring decided; sales-held leads stay put, and so
     do quarantined ones (only a release takes them out)."""
     if lead.stage in SALES_STAGES or lead.stage in (target, QUARANTINED):
         return
-    if lead.stage == "lead" and target in ("sql", "sql_review"):
-        # Pass through MQL so that KPIs (MQL → SQL conversion) see every stage reached.
-        record_stage(session, lead, "mql", actor, why, now)
-    record_stage(session, lead, target, actor, why, now)
+    if lead.stage == "lead" and target in ("sql", "sql_review") and len(reasons) > 1:
+        # Pass through MQL so that KPIs (MQL → SQL conversion) see every stage reached; each
+        # event gives its own why: the MQL reason first, then what made it an SQL.
+        record_stage(session, lead, "mql", actor, reasons[0], now)
+        record_stage(session, lead, target, actor, " ".join(reasons[1:]), now)
+        return
+    record_stage(session, lead, target, actor, " ".join(reasons), now)
