@@ -26,14 +26,19 @@ def _create_app():
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
+@click.group(
+    cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False
+)
+@click.version_option(package_name="qualify", message="%(prog)s %(version)s")
 def main() -> None:
     """qualify: turn a B2B self-diagnostic into a qualified, routed lead."""
 
 
 def init_app(app: Flask) -> None:
-    for command in main.commands.values():
-        app.cli.add_command(command)
+    # Under the name they have in ``main``: a plugin group (Flask-Limiter's "limiter", whose
+    # click name is "cli") would otherwise be listed a second time as "cli".
+    for name, command in main.commands.items():
+        app.cli.add_command(command, name)
 
 
 main.add_command(init)

@@ -66,3 +66,14 @@ def test_every_key_in_the_readme_configuration_table_is_a_setting(tmp_path):
     }
     assert len(keys) > 20
     assert keys - set(defaults(str(tmp_path))) == set()
+
+
+def test_qualify_help_lists_each_command_once_and_version_is_qualifys(tmp_path):
+    listed = run_command(tmp_path, str(BIN / "qualify"), "--help")
+    assert listed.returncode == 0, listed.stderr
+    commands = listed.stdout.split("Commands:\n", 1)[1]
+    names = [line.split()[0] for line in commands.splitlines() if line.startswith("  ")]
+    assert len(names) == len(set(names)) and "cli" not in names
+    assert {"init", "run", "score", "validate", "worker", "deliveries"} <= set(names)
+    version = run_command(tmp_path, str(BIN / "qualify"), "--version")
+    assert re.fullmatch(r"qualify \d+\.\d+\.\d+\S*\n", version.stdout), version.stdout
