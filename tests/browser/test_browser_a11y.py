@@ -358,3 +358,37 @@ def test_the_focused_step_heading_draws_no_ring_but_a_tabbed_answer_does(page, s
     option = page.locator(".option:has(input:focus-visible)")
     assert option.count() == 1
     assert option.evaluate("e => getComputedStyle(e).outlineStyle") == "solid"
+
+
+def test_the_wizards_diagnostic_panel_follows_each_answer_without_a_page_load(page, server):
+    page.goto(f"{server}/q/customer-data-maturity")
+    page.locator("form button[type=submit]").click()
+    page.wait_for_selector('main[data-qualify-step="1"]')
+    url = page.url
+    page.evaluate("window.qualifyTestMarker = 'same page'")  # lost on any page load
+    meta = page.locator(".panel .meta, aside .meta").last
+    assert "0 of 10 questions answered" in meta.inner_text()
+    for count, (name, value) in enumerate(
+        [("company_size", "200-999"), ("industry", "saas"), ("region", "france")], 1
+    ):
+        box = page.locator(f'input[name="{name}"][value="{value}"]')
+        box.focus()
+        page.keyboard.press("Space")
+        page.wait_for_load_state("networkidle")
+        deadline = time.monotonic() + 5
+        while f"{count} of 10" not in meta.inner_text() and time.monotonic() < deadline:
+            page.wait_for_timeout(50)
+        assert f"{count} of 10 questions answered" in meta.inner_text()
+    assert page.evaluate("window.qualifyTestMarker") == "same page" and page.url == url
+    page.locator('button[name="action"][value="next"]').click()
+    page.wait_for_selector('main[data-qualify-step="2"]')
+    organisation = page.locator('[data-dimension="organisation"]').first
+    assert organisation.inner_text() == "0%"
+    box = page.locator('input[name="budget"][value="allocated"]')
+    box.focus()
+    page.keyboard.press("Space")
+    page.wait_for_load_state("networkidle")
+    deadline = time.monotonic() + 5
+    while organisation.inner_text() == "0%" and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert organisation.inner_text() == "50%"  # allocated: 3 of the 6 points (role unanswered)
