@@ -169,3 +169,17 @@ def test_a_signed_link_whose_lead_is_no_lead_id_is_refused(app, client, routed_l
     page = client.get(f"/rep/leads/{token}")
     assert page.status_code == 403
     assert "This link is not valid" in page.text
+
+
+def test_the_rep_page_gives_times_on_the_sales_teams_clock_like_the_dossier(
+    app, client, routed_lead
+):
+    from qualify.reports.context import format_datetime
+
+    page = client.get(path_of(rep_links(app, routed_lead.id)["lead"]))
+    zone = app.config["BUSINESS_TIMEZONE"]
+    due = format_datetime(routed_lead.assignment.sla_due_at, zone)
+    assert zone != "UTC" and due.endswith(f" {zone}")
+    assert f"<dd>{due}" in page.text
+    assert f"<time>{format_datetime(routed_lead.events[0].at, zone)}</time>" in page.text
+    assert " UTC" not in page.text

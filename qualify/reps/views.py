@@ -10,7 +10,7 @@ from ..core.typed_text import multi_line
 from ..db import get_db
 from ..models import Lead
 from ..questionnaires import registry
-from ..reports.context import list_answers
+from ..reports.context import format_datetime, list_answers
 from ..services.feedback import (
     REJECTION_REASONS,
     FeedbackError,
@@ -83,6 +83,10 @@ def render_lead(
             contact_form=contact_form or ContactForm(),
             feedback_form=feedback_form or FeedbackForm(),
             error=error,
+            # the sales team's clock, as in the dossier and its email
+            local_time=lambda value: format_datetime(
+                value, current_app.config["BUSINESS_TIMEZONE"]
+            ),
         ),
         status,
     )
