@@ -16,6 +16,14 @@ from .delivery.queue import get_huey
 STATES = ("pending", "sending", "sent", "failed")
 
 
+class QuietSweep(logging.Filter):
+    """Drop huey's routine INFO lines about the minutely sweep (three a minute, every minute,
+    burying the deliveries); its warnings and errors, and every other task's lines, pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.INFO or "tasks.sweep" not in record.getMessage()
+
+
 @click.command()
 @click.option("--workers", default=2, show_default=True, help="Worker threads.")
 @with_appcontext
@@ -37,6 +45,8 @@ def worker(workers: int) -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(QuietSweep())
     # What the renderer needs from the system: said once, here, rather than found out from
     # slow renders or empty boxes in a prospect's name.
     for message in system_warnings():
