@@ -527,3 +527,9 @@ def test_wizard_pages_may_be_framed_by_allowed_origins_and_other_pages_may_not(c
     assert (
         "frame-ancestors 'none'" in client.get("/no-such-page").headers["Content-Security-Policy"]
     )
+
+
+def test_the_browsers_favicon_request_gets_an_empty_answer_not_an_error(client):
+    response = client.get("/favicon.ico")
+    assert (response.status_code, response.data) == (204, b"")
+    assert "max-age" in response.headers["Cache-Control"]
