@@ -183,3 +183,10 @@ def test_the_rep_page_gives_times_on_the_sales_teams_clock_like_the_dossier(
     assert f"<dd>{due}" in page.text
     assert f"<time>{format_datetime(routed_lead.events[0].at, zone)}</time>" in page.text
     assert " UTC" not in page.text
+
+
+def test_the_rep_page_states_the_total_once_not_as_points_added(app, client, routed_lead):
+    page = client.get(path_of(rep_links(app, routed_lead.id)["lead"])).text
+    assert "<li>Total 85.5 = FIT " in page
+    assert "TOTAL:" not in page
+    assert "+25 FIT: Company size" in page  # the other reasons keep their points
