@@ -6,6 +6,8 @@ from flask import Flask, render_template, send_from_directory
 from flask.sessions import SessionInterface
 from werkzeug.exceptions import HTTPException
 
+from .embed.framing import NO_FRAMING
+
 
 class CookielessSessions(SessionInterface):
     """No cookie session: the wizard keeps its state under the response token (it must work
@@ -23,7 +25,7 @@ class CookielessSessions(SessionInterface):
 def init_app(app: Flask) -> None:
     from . import ratelimit
     from .embed import bp as embed_bp
-    from .embed.framing import NO_FRAMING, check_origins
+    from .embed.framing import check_origins
     from .preview import bp as preview_bp
     from .reps import bp as reps_bp
     from .services.routing import check_business_calendar
@@ -63,18 +65,10 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        # The popup mode of the embed is an in-page overlay, not a window: isolating every
-        # top-level page from cross-origin openers breaks nothing.
-        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        # Wizard pages set their own frame-ancestors; every other page refuses framing.
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; form-action 'self'; "
-            f"base-uri 'none'; object-src 'none'; {NO_FRAMING}",
-        )
+        present = {name.lower() for name, _value in response.headers}
+        for name, value in SECURITY_HEADERS:
+            if name.lower() not in present:  # a page's own (the wizard's CSP) wins
+                response.headers.add(name, value)
         return response
 
 
@@ -82,4 +76,20 @@ def init_app(app: Flask) -> None:
 PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
     "display-capture=(), browsing-topics=()"
+)
+
+#: Headers on every page unless the page set its own.
+SECURITY_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("Permissions-Policy", PERMISSIONS_POLICY),
+    # The popup mode of the embed is an in-page overlay, not a window: isolating every
+    # top-level page from cross-origin openers breaks nothing.
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    # Wizard pages set their own frame-ancestors; every other page refuses framing.
+    (
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; form-action 'self'; "
+        f"base-uri 'none'; object-src 'none'; {NO_FRAMING}",
+    ),
 )

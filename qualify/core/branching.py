@@ -11,13 +11,28 @@ from collections.abc import Mapping
 from .answers import Answer, Answers, answer_values
 from .questionnaire import Condition, Question, Questionnaire
 
+#: The last (questionnaire, answers, questions shown): a step page asks the same several
+#: times (progress, Back, the furthest step, the diagnostic). One tuple, swapped whole.
+_last_visible: tuple[Questionnaire, dict, list[Question]] | None = None
+
 
 def visible_questions(questionnaire: Questionnaire, answers: Answers) -> list[Question]:
-    """The questions shown for these answers, in order.
+    """The questions shown for these answers, in order (a new list each call).
 
     Conditions read only the answers of questions shown before, so a question that depends
     on a hidden one is hidden too.
     """
+    global _last_visible
+    last = _last_visible
+    if last is not None and last[0] is questionnaire and last[1] == answers:
+        return list(last[2])
+    shown = _visible_questions(questionnaire, answers)
+    snapshot = {k: list(v) if isinstance(v, list) else v for k, v in answers.items()}
+    _last_visible = (questionnaire, snapshot, shown)
+    return list(shown)
+
+
+def _visible_questions(questionnaire: Questionnaire, answers: Answers) -> list[Question]:
     shown: list[Question] = []
     seen: dict[str, tuple[Question, Answer]] = {}
     for question in questionnaire.questions():

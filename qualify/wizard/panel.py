@@ -12,15 +12,15 @@ from flask import current_app, render_template
 from markupsafe import Markup
 
 from ..core.diagnostic import DiagnosticResult
-from ..i18n import ui_language
 
 PANEL_CACHE_SIZE = 2048
 
 
-def panel_html(diagnostic: DiagnosticResult) -> Markup:
-    """The panel's HTML for ``diagnostic`` in the page's language."""
+def panel_html(diagnostic: DiagnosticResult, language: str) -> Markup:
+    """The panel's HTML for ``diagnostic`` in the page's ``language`` (the response's: the
+    view has set the wizard's words to it)."""
     key = (
-        ui_language(),
+        language,
         diagnostic.percent,
         diagnostic.band.title,
         tuple((d.id, d.label, d.percent) for d in diagnostic.dimensions),

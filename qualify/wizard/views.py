@@ -215,7 +215,7 @@ def live_panel(questionnaire_id: str, token: str):
         form = form_for(published, response, number, formdata=request.form)
         form.validate()
         answers.update(answers_from_form(questionnaire, number, form))
-    return panel_html(diagnose(questionnaire, answers))
+    return panel_html(diagnose(questionnaire, answers), response.language)
 
 
 @bp.post("/<questionnaire_id>/r/<token>/fields")
@@ -438,7 +438,7 @@ def render_step(
         position,
         total,
         sign_form_token(response.token, number),
-        panel_html(diagnose(questionnaire, saved)),
+        panel_html(diagnose(questionnaire, saved), language),
     )
 
     def render(values: PageValues, views: list, **more: object) -> str:

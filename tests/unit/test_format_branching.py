@@ -143,3 +143,16 @@ def test_a_skipped_step_counts_as_if_the_questionnaire_never_had_it():
     same_outcome(paie, without_question("echeance"), no_project)
     # Its diagnostic points are out of reach, not missed: the momentum dimension is over 3.
     assert max_points(paie, no_project)["elan"] == 3
+
+
+def test_answers_changed_in_place_between_two_calls_are_read_afresh(full):
+    """visible_questions remembers its last answer: never for a dict changed since."""
+    answers = dict(HOT)
+    assert "details" in ids(visible_questions(full, answers))
+    answers["project"] = "none"
+    assert "details" not in ids(visible_questions(full, answers))
+    answers["project"] = "active"
+    shown = visible_questions(full, answers)
+    assert "details" in ids(shown)
+    shown.clear()  # a caller's list is its own
+    assert "details" in ids(visible_questions(full, answers))
