@@ -16,6 +16,16 @@ from .questionnaire import Condition, Question, Questionnaire
 _last_visible: tuple[Questionnaire, dict, list[Question]] | None = None
 
 
+def _typed(answers: Answers) -> dict:
+    """The answers with each value's type: 1 == 1.0 == True, yet a condition reads True as
+    "yes" and 1 as "1", so equal answers of another type are other answers. A copy, so an
+    answers dict changed in place later is not taken for the one remembered."""
+    return {
+        k: (type(v), tuple((type(x), x) for x in v)) if isinstance(v, list) else (type(v), v)
+        for k, v in answers.items()
+    }
+
+
 def visible_questions(questionnaire: Questionnaire, answers: Answers) -> list[Question]:
     """The questions shown for these answers, in order (a new list each call).
 
@@ -24,11 +34,11 @@ def visible_questions(questionnaire: Questionnaire, answers: Answers) -> list[Qu
     """
     global _last_visible
     last = _last_visible
-    if last is not None and last[0] is questionnaire and last[1] == answers:
+    typed = _typed(answers)
+    if last is not None and last[0] is questionnaire and last[1] == typed:
         return list(last[2])
     shown = _visible_questions(questionnaire, answers)
-    snapshot = {k: list(v) if isinstance(v, list) else v for k, v in answers.items()}
-    _last_visible = (questionnaire, snapshot, shown)
+    _last_visible = (questionnaire, typed, shown)
     return list(shown)
 
 

@@ -9,7 +9,12 @@ import pytest
 import yaml
 from test_format_example import EXAMPLE, HOT, load_text
 
-from qualify.core.branching import is_shown, visible_answers, visible_questions
+from qualify.core.branching import (
+    _visible_questions,
+    is_shown,
+    visible_answers,
+    visible_questions,
+)
 from qualify.core.diagnostic import diagnose, max_points
 from qualify.core.loader import load_questionnaire
 from qualify.core.questionnaire import Condition, Questionnaire
@@ -156,3 +161,24 @@ def test_answers_changed_in_place_between_two_calls_are_read_afresh(full):
     assert "details" in ids(shown)
     shown.clear()  # a caller's list is its own
     assert "details" in ids(visible_questions(full, answers))
+
+
+@pytest.mark.parametrize("first, then", [(1, True), (True, 1), (1.0, True)])
+def test_equal_answers_of_another_type_are_not_taken_for_the_remembered_ones(
+    tmp_path, first, then
+):
+    """1 == True == 1.0 in Python, yet a condition reads True as "yes" and 1 as "1": the
+    answers last seen must match in type too, or the second call gets the first's result."""
+    on_one = load_text(
+        tmp_path,
+        EXAMPLE.replace(
+            "show_if: {question: project, equals: active}",
+            "show_if: {question: maturity, equals: 1}",
+        ),
+    )
+    first_answers, then_answers = {**HOT, "maturity": first}, {**HOT, "maturity": then}
+    assert first_answers == then_answers
+    fresh = ids(_visible_questions(on_one, then_answers))
+    assert ("details" in fresh) == (not isinstance(then, bool))  # True reads "yes"
+    visible_questions(on_one, first_answers)
+    assert ids(visible_questions(on_one, then_answers)) == fresh
