@@ -646,6 +646,21 @@ class Theme(Strict):
     accent_color: HexColor | None = None
     logo: StaticName | None = Field(default=None, description="A file name under static/.")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_empty_value(cls, data: Any) -> Any:
+        # In YAML '#' starts a comment: primary_color: #1a73e8 written without quotes reads
+        # as an empty value, and the theme silently had no colour.
+        if isinstance(data, dict):
+            for key in ("primary_color", "accent_color", "logo"):
+                if key in data and data[key] is None:
+                    example = '"logos/acme.svg"' if key == "logo" else '"#1a73e8"'
+                    raise RuleError(
+                        f"{key} is empty (a # without quotes starts a comment in YAML)",
+                        f"write {key}: {example} (in quotes), or remove the line",
+                    )
+        return data
+
 
 # -- translations: every text a prospect reads, per language --
 

@@ -391,3 +391,16 @@ def test_a_french_questionnaire_must_write_the_texts_the_format_fills_in_english
     assert f"would read the English default '{default}'" in error.message
     assert (error.line, error.column) == (line_of(text, f"{block}:"), 1)
     assert error.hint == f"add 'title:' to {block}, in fr"
+
+
+@pytest.mark.parametrize("key", ["primary_color", "accent_color"])
+def test_a_theme_colour_without_quotes_is_not_silently_dropped(tmp_path, key):
+    """'#' starts a YAML comment: primary_color: #1a73e8 reads as empty, and the theme had no
+    colour with no word said. The loader says where, and to write the quotes."""
+    text = example(
+        'theme: {primary_color: "#1a73e8", accent_color: "#f0a", logo: "logos/acme.svg"}',
+        f"theme:\n  {key}: #0f766e\n  logo: logos/acme.svg",
+    )
+    error = the_error(load_errors(tmp_path, text), f"{key} is empty")
+    assert error.line == line_of(text, f"{key}: #0f766e")
+    assert error.hint == f'write {key}: "#1a73e8" (in quotes), or remove the line'
