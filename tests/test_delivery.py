@@ -596,3 +596,27 @@ def test_the_report_email_asks_no_reply_of_its_no_reply_sender(app, language):
     text = message.get_body(("plain",)).get_content().lower()
     assert "reply" not in text and "répondez" not in text
     assert ("next step" if language == "en" else "prochaine étape") in text
+
+
+#: Unicode's bidirectional controls: an override or an isolate typed into a name reverses
+#: what follows it where the email is shown (the dossier's subject then reads its due time
+#: backwards, a file name its extension).
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+@pytest.mark.parametrize("control", list(BIDI_CONTROLS))
+def test_no_bidirectional_control_typed_by_a_prospect_reaches_an_email(app, control):
+    typed = f"Marie{control}fdp.exe"
+    lead = a_lead(name=typed, first_name=typed, company=typed)
+    dossier_facts = {"why": [], "sla_due_at": None, "rep_name": "Rep"}
+    for delivery, facts in (
+        (a_delivery(), {}),
+        (a_delivery("dossier", "r@a.example"), dossier_facts),
+    ):
+        with app.app_context():
+            _, message = parsed(compose(delivery, lead, b"%PDF", **facts))
+        for header, value in message.items():
+            assert control not in str(value), header
+        for part in ("plain", "html"):
+            body = message.get_body((part,)).get_content()
+            assert "Marie" in body and control not in body, part

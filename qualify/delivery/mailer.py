@@ -55,7 +55,11 @@ EMAIL_TEXT: dict[str, dict[str, str]] = {
     },
 }
 
-_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+#: Control characters, line and paragraph separators, and the bidirectional controls (an
+#: override typed into a name reversed what follows it: the dossier subject's due time).
+_CONTROL_CHARS = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+"
+)
 _ENCODED_WORD = re.compile(r"=\?")
 _FILENAME_UNSAFE = re.compile(r"[^\w]+")
 # RFC 5322 specials: in a display name Flask-Mail leaves unquoted, "@" or ":" would make
@@ -148,8 +152,8 @@ def init_app(app: Flask) -> Mail:
 
 
 def clean_header_text(value: Any, limit: int = MAX_HEADER_TEXT) -> str:
-    """``value`` made safe for a header: control characters (CR, LF, NUL...) and encoded-word
-    openers removed, whitespace collapsed, cut to ``limit`` characters."""
+    """``value`` made safe for a header: control characters (CR, LF, NUL, bidirectional
+    overrides...) and encoded-word openers removed, whitespace collapsed, cut to ``limit`` characters."""
     text = _CONTROL_CHARS.sub(" ", "" if value is None else str(value))
     text = _ENCODED_WORD.sub("= ?", text)  # "=?utf-8?b?...?=" would be decoded by mail clients
     text = " ".join(text.split())
