@@ -38,6 +38,7 @@ from .countries import is_country_code
 from .questionnaire import (
     CHECKLIST_IDS,
     CHOICE_TYPES,
+    FROM_FILE,
     LEVEL_SHARE,
     ROUTING_TYPES,
     STANDARD_HIDDEN_FIELDS,
@@ -481,7 +482,7 @@ def validate_data(data: Any) -> tuple[Questionnaire | None, list[Finding]]:
             )
         ]
     try:
-        return Questionnaire.model_validate(data), []
+        return Questionnaire.model_validate(data, context={FROM_FILE: True}), []
     except ValidationError as exc:
         errors = drop_misspelled_missing(exc.errors())
         errors, unions = split_union_errors(errors, data)

@@ -9,7 +9,14 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    model_validator,
+)
 
 Level = Literal["sql", "mql", "none", "disqualify"]
 Strength = Literal["strong", "medium", "weak"]
@@ -55,6 +62,10 @@ CHECKLIST_IDS = (
     "data_not_duplicate",
     "data_second_channel",
 )
+
+
+#: The validation context key the loader sets: the data was read from a questionnaire file.
+FROM_FILE = "from_file"
 
 
 class RuleError(ValueError):
@@ -648,10 +659,11 @@ class Theme(Strict):
 
     @model_validator(mode="before")
     @classmethod
-    def _no_empty_value(cls, data: Any) -> Any:
+    def _no_empty_value(cls, data: Any, info: ValidationInfo) -> Any:
         # In YAML '#' starts a comment: primary_color: #1a73e8 written without quotes reads
-        # as an empty value, and the theme silently had no colour.
-        if isinstance(data, dict):
+        # as an empty value, and the theme silently had no colour. Only a file is checked
+        # (the loader says so in the context): a model dumped and validated again has None.
+        if isinstance(data, dict) and (info.context or {}).get(FROM_FILE):
             for key in ("primary_color", "accent_color", "logo"):
                 if key in data and data[key] is None:
                     example = '"logos/acme.svg"' if key == "logo" else '"#1a73e8"'
