@@ -162,3 +162,16 @@ def test_untranslated_lists_every_text_left_in_the_own_language(full):
     localised = localise(full, "fr")
     assert localised.intro == full.intro
     assert localised.question("industry").label == full.question("industry").label
+
+
+@pytest.mark.parametrize("theme", ['{primary_color: "#0f766e"}', '{logo: "logos/acme.svg"}', "{}"])
+def test_a_questionnaire_with_part_of_a_theme_is_localised_with_it(tmp_path, theme):
+    """Localising validates the model again from its dump, where an unset theme entry is
+    None: the file's check against empty entries (an unquoted #colour) must not refuse it."""
+    text = EXAMPLE.replace(
+        'theme: {primary_color: "#1a73e8", accent_color: "#f0a", logo: "logos/acme.svg"}',
+        f"theme: {theme}",
+    )
+    assert text != EXAMPLE
+    full = load_text(tmp_path, text)
+    assert localise(full, "fr").theme == full.theme
