@@ -67,6 +67,16 @@ def test_an_oversized_logo_gives_the_default_mark(static_dir):
     assert theme_logo_uri(worker_app(static_dir), "logos/huge.png") is None
 
 
+def test_an_oversized_logo_is_not_read_whole(static_dir, monkeypatch):
+    """A logo of gigabytes (a marketer's mistake) was read into the worker's memory on every
+    report before its size was checked: the size is known before reading."""
+    (static_dir / "logos" / "huge.png").write_bytes(PNG_PIXEL + b"\0" * MAX_LOGO_BYTES)
+    read = []
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self) or b"")
+    assert theme_logo_uri(worker_app(static_dir), "logos/huge.png") is None
+    assert read == []
+
+
 def test_the_worker_renders_the_report_with_the_theme_logo_and_colours(static_dir, monkeypatch):
     bundled = load_questionnaire(ROOT / "questionnaires" / "customer-data-maturity.yaml")
     themed = bundled.model_copy(

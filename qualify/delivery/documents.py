@@ -109,7 +109,8 @@ def theme_logo_uri(app: Flask, name: str | None) -> str | None:
     if kind is None or not path.is_relative_to(static) or not path.is_file():
         log.warning("theme logo %r is not an image file under static/: default mark used", name)
         return None
-    data = path.read_bytes()
+    with path.open("rb") as file:  # never more than the limit in memory, whatever the file
+        data = file.read(MAX_LOGO_BYTES + 1)
     if len(data) > MAX_LOGO_BYTES:
         log.warning("theme logo %r is over %s bytes: default mark used", name, MAX_LOGO_BYTES)
         return None
