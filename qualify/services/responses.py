@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Connection, bindparam, case, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, bindparam, case, delete, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
 
 from ..core.abuse import suspicion_reasons
@@ -144,47 +145,104 @@ def get_response(session: Session, token: str) -> Response:
     return response
 
 
+def _is_empty(value: object) -> bool:
+    return value is None or value == "" or value == []
+
+
+@cache
+def _claim_for_save(with_step: bool, with_consent: bool):
+    # The response row, updated (and so locked) first, only while still in progress: a save
+    # and a submit serialise on it, and a save after the submit changes nothing.
+    responses = Response.__table__
+    values = {"updated_at": bindparam("b_now")}
+    if with_step:  # in SQL, so that a concurrent save of a further step is never undone
+        values["step"] = case(
+            (responses.c.step < bindparam("b_step"), bindparam("b_step")), else_=responses.c.step
+        )
+    if with_consent:
+        values["consent"] = bindparam("b_consent")
+    return (
+        update(responses)
+        .where(responses.c.token == bindparam("b_token"), responses.c.status == "in_progress")
+        .values(values)
+        .returning(responses.c.id)
+    )
+
+
+@cache
+def _upsert_answers(dialect: str):
+    # Insert the answer, or update the one already stored (the unique constraint on
+    # response_id, question_id): no need to read the answers first.
+    answers = Answer.__table__
+    insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[dialect]
+    statement = insert(answers)
+    return statement.on_conflict_do_update(
+        index_elements=[answers.c.response_id, answers.c.question_id],
+        set_={"value": statement.excluded.value},
+    )
+
+
+@cache
+def _delete_answers():
+    answers = Answer.__table__
+    return delete(answers).where(
+        answers.c.response_id == bindparam("response_id"),
+        answers.c.question_id.in_(bindparam("cleared", expanding=True)),
+    )
+
+
+@cache
+def _response_exists():
+    responses = Response.__table__
+    return select(responses.c.id).where(responses.c.token == bindparam("token"))
+
+
 def save_answers(
     session: Session,
     token: str,
     answers: Mapping[str, object],
     step: int | None = None,
     consent: bool | None = None,
-    _retry: bool = True,
-) -> Response:
+) -> None:
     """Store answers (None or empty removes one), the furthest step reached and, on the
     contact step, the prospect's consent; commit.
 
-    Two tabs (or a double click) may save the same response at once: the furthest step only
-    grows, in SQL, and an answer the other request inserted first is updated instead.
+    One transaction of Core statements, nothing read first: the response row is updated
+    only while in progress (``ResponseClosedError`` otherwise), which locks it, so a save
+    and a submit of the same response serialise (a save after the submit changes nothing);
+    the furthest step only grows, in SQL; each answer is inserted or, when stored already
+    (another tab, a double click), updated in the same statement.
     """
-    response = get_response(session, token)
-    if response.status != "in_progress":
-        raise ResponseClosedError(token)
-    existing = {a.question_id: a for a in response.answers}
-    for question_id, value in answers.items():
-        empty = value is None or value == "" or value == []
-        if question_id in existing:
-            if empty:
-                response.answers.remove(existing[question_id])
-            else:
-                existing[question_id].value = value
-        elif not empty:
-            response.answers.append(Answer(question_id=question_id, value=value))
-    if step is not None and step > response.step:
-        # In SQL, so that a concurrent save of a further step is never undone.
-        response.step = case((Response.step < step, step), else_=Response.step)
+    check_token_shape(token)
+    session.flush()  # anything pending goes first, in this transaction
+    connection = session.connection()
+    # (bind names other than the columns': update() reserves those for its SET clause)
+    params: dict[str, object] = {"b_token": token, "b_now": utcnow()}
+    if step is not None:
+        params["b_step"] = step
     if consent is not None:
-        response.consent = consent
-    response.updated_at = utcnow()
+        params["b_consent"] = consent
     try:
+        claim = _claim_for_save(step is not None, consent is not None)
+        response_id = connection.execute(claim, params).scalar()
+        if response_id is None:
+            if connection.execute(_response_exists(), {"token": token}).first() is None:
+                raise UnknownResponseError(token)
+            raise ResponseClosedError(token)
+        kept = [
+            {"response_id": response_id, "question_id": question_id, "value": value}
+            for question_id, value in answers.items()
+            if not _is_empty(value)
+        ]
+        cleared = [question_id for question_id, value in answers.items() if _is_empty(value)]
+        if kept:
+            connection.execute(_upsert_answers(connection.dialect.name), kept)
+        if cleared:
+            connection.execute(_delete_answers(), {"response_id": response_id, "cleared": cleared})
         session.commit()
-    except IntegrityError:  # the same new answer, inserted by a concurrent save of this step
+    except BaseException:
         session.rollback()
-        if not _retry:
-            raise
-        return save_answers(session, token, answers, step, consent, _retry=False)
-    return response
+        raise
 
 
 def submit_response(
