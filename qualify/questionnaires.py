@@ -62,6 +62,7 @@ class QuestionnaireRegistry:
                 self._scanned_at = time.monotonic()
 
     def _load_changed_files(self) -> None:
+        now = time.time_ns()
         files = {
             p: _mtime(p)
             for p in sorted(self.directory.glob("*.y*ml"))
@@ -91,7 +92,11 @@ class QuestionnaireRegistry:
             digest = content_hash(source)
             published = Published(questionnaire, path, digest, mtime, source)
             _publish(by_id, errors, published, serving)
-        self._by_id, self._files, self.errors = by_id, files, errors
+        # A file changed within a time stamp's grain of this scan can change again with the
+        # same time stamp (two saves in one second on a file system counting seconds, or
+        # in one clock tick): it is not taken as seen, and is read again at the next scan.
+        seen = {p: mtime if now - mtime > RACY_NS else RACY for p, mtime in files.items()}
+        self._by_id, self._files, self.errors = by_id, seen, errors
 
     def get(self, questionnaire_id: str) -> Published | None:
         self._scan()
@@ -112,6 +117,12 @@ class QuestionnaireRegistry:
             if path.stem == questionnaire_id or (published and path == published.path)
         ]
 
+
+#: How recent a file's time stamp must be for the file to be read again at the next scan
+#: (the coarsest grain of common file systems: FAT counts every two seconds).
+RACY_NS = 2_000_000_000
+#: The time stamp remembered for such a file: no file has it, so the next scan reads it.
+RACY = -2
 
 #: What a .yaml name in the folder that is no regular file (a link to nothing, a folder, a
 #: pipe) is reported as.

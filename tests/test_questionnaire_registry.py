@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from pathlib import Path
@@ -100,3 +101,18 @@ def test_a_pipe_named_like_a_questionnaire_is_reported_not_opened(tmp_path):
     scan.start()
     scan.join(10)
     assert found and found[0] is not None
+
+
+def test_an_edit_keeping_the_time_stamp_of_the_last_one_is_served(tmp_path):
+    """Two saves within one grain of the file system's clock (a second on some, a tick on
+    others) leave the same time stamp: the second edit was never served, the wizard kept
+    the first text until the next edit."""
+    text = (BUNDLED / "customer-data-maturity.yaml").read_text()
+    path = tmp_path / "customer-data-maturity.yaml"
+    registry = QuestionnaireRegistry(tmp_path, reload_seconds=0)
+    for title in ("First edit", "Other edit", "Third edit"):
+        path.write_text(text.replace("How mature is your customer data?", title))
+        if title == "First edit":
+            stamp = path.stat().st_mtime_ns
+        os.utime(path, ns=(stamp, stamp))
+        assert registry.get("customer-data-maturity").questionnaire.title == title
