@@ -84,3 +84,45 @@ def test_a_page_with_errors_is_rendered_in_full_with_the_values_kept(app, client
     assert 'class="error-summary"' in reply.text
     # the page after the errors is filled again, from the pre-rendered copy
     assert 'class="error-summary"' not in client.get(step_url(token, 1)).text
+
+
+def other_answers(questionnaire) -> dict:
+    """Answers unlike ``all_answers``: the first choice, the bottom of the scale, other text."""
+    answers = {}
+    for q in questionnaire.questions():
+        choices = [c.value for c in q.choices]
+        answers[q.id] = {
+            "single": choices[0] if choices else None,
+            "dropdown": choices[0] if choices else None,
+            "multiple": choices[-1:],
+            "yes_no": "yes",
+            "country": "DE",
+            "scale": q.scale.min if q.scale else None,
+            "number": 3,
+        }.get(q.type, "Bob's <b>other</b>")
+    answers.update({f"contact.{f.name}": "Bob's <b>other</b>" for f in questionnaire.contact.fields})
+    answers["contact.email"] = "bob@b.example"
+    return answers
+
+
+@pytest.mark.parametrize("qid", ["customer-data-maturity", "paie-rh-pme"])
+def test_a_page_rendered_for_one_prospect_is_filled_for_another_as_their_own(
+    app, client, monkeypatch, qid
+):
+    """The pre-rendered copy is made by whoever comes first: filled for the next prospect
+    (other answers, or none), it is their full page and shows nothing of the first one's."""
+    questionnaire = registry(app).get(qid).questionnaire
+    first, second, empty = (start(client, qid) for _ in range(3))
+    with app.app_context():
+        session = get_db(app).session
+        save_answers(session, first, all_answers(questionnaire), step=len(questionnaire.steps))
+        save_answers(session, second, other_answers(questionnaire), step=len(questionnaire.steps))
+        save_answers(session, empty, {}, step=len(questionnaire.steps))
+    for number in range(1, len(questionnaire.steps) + 2):
+        if client.get(step_url(first, number, qid)).status_code != 200:  # makes the copy
+            continue
+        for token in (second, empty):
+            filled, full = both_renders(client, monkeypatch, token, number, qid)
+            assert filled == full, (token, number)
+            assert first not in filled and "&lt;script&gt;" not in filled
+            assert " checked" not in filled or token == second
