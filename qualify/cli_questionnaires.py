@@ -5,6 +5,8 @@ Works even when the app's configuration is broken: it only reads YAML files.
 
 from __future__ import annotations
 
+import os
+import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -15,6 +17,9 @@ from .core.loader import LoadError, QuestionnaireError, load_questionnaire, read
 from .core.questionnaire import Questionnaire
 from .core.translations import untranslated
 from .questionnaires import duplicate_id_error
+
+#: Where the app serves a theme's logo from when not configured otherwise (STATIC_DIR).
+DEFAULT_STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 QUESTIONNAIRE_SUFFIXES = (".yaml", ".yml")
 #: Fixture cases live next to a questionnaire and are not questionnaires themselves.
@@ -55,6 +60,10 @@ def validate_file(path: Path, taken: dict[str, Path]) -> bool:
         for error in exc.errors:
             click.echo(format_error(error))
         return False
+    missing_logo = logo_error(path, questionnaire)
+    if missing_logo is not None:
+        click.echo(format_error(missing_logo))
+        return False
     other = taken.setdefault(questionnaire.id, path)
     if other != path:
         error = duplicate_id_error(str(path), read_source(path), questionnaire.id, str(other))
@@ -71,6 +80,34 @@ def validate_file(path: Path, taken: dict[str, Path]) -> bool:
                 f"{questionnaire.language}, which {language} readers see as they are: {shown}"
             )
     return True
+
+
+def static_dir() -> Path:
+    """The folder a theme's logo is looked up in: QUALIFY_STATIC_DIR, else the app's default
+    (validate runs without the app and its configuration)."""
+    return Path(os.environ.get("QUALIFY_STATIC_DIR") or DEFAULT_STATIC_DIR)
+
+
+def logo_error(path: Path, questionnaire: Questionnaire) -> LoadError | None:
+    """The mistake of a theme logo that is no file under the static folder: the wizard showed
+    a broken image on every page, and the report the default mark, with no word said."""
+    logo = questionnaire.theme.logo
+    if not logo:
+        return None
+    static = static_dir().resolve()
+    if (static / logo).resolve().is_relative_to(static) and (static / logo).is_file():
+        return None
+    source = read_source(path)
+    found = re.search(r"\blogo\s*:", source)
+    line = source.count("\n", 0, found.start()) + 1 if found else None
+    return LoadError(
+        str(path),
+        line,
+        None,
+        f"theme logo '{logo}' is not a file in {static}",
+        "put the image there (a link leading out of that folder is not followed), fix the "
+        "name, or set QUALIFY_STATIC_DIR to the folder the app serves",
+    )
 
 
 @click.command()

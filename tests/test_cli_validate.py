@@ -136,3 +136,31 @@ def test_a_valid_file_with_an_incomplete_translation_gets_a_note_not_a_failure(v
         "    note: translations.en leaves 1 text(s) in fr, which en readers see as they are: "
         "questions.pays.label"
     )
+
+
+def test_a_theme_logo_that_is_no_file_in_the_static_folder_fails_at_its_line(
+    validate, tmp_path, monkeypatch
+):
+    """A misspelt or missing logo loaded fine: the wizard then showed a broken image on every
+    page and the report the default mark, and only the worker's log said why."""
+    static = tmp_path / "static"
+    (static / "logos").mkdir(parents=True)
+    (static / "logos" / "acme.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    outside = tmp_path / "outside.svg"
+    outside.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    (static / "logos" / "link.svg").symlink_to(outside)
+    monkeypatch.setenv("QUALIFY_STATIC_DIR", str(static))
+    path = tmp_path / "themed.yaml"
+    text = BUNDLED.read_text(encoding="utf-8").replace(
+        "\nsteps:", '\ntheme:\n  logo: "logos/acme.svg"\nsteps:', 1
+    )
+    assert 'logo: "logos/acme.svg"' in text
+    path.write_text(text, encoding="utf-8")
+    assert validate(path).exit_code == 0
+    line = text.splitlines().index('  logo: "logos/acme.svg"') + 1
+    for name in ("logos/acme.png", "logos/link.svg"):
+        path.write_text(text.replace("logos/acme.svg", name), encoding="utf-8")
+        result = validate(path)
+        assert result.exit_code == 1, result.output
+        assert f"{path}:{line}: theme logo '{name}' is not a file in {static}" in result.output
+        assert "\n    hint: put the image there" in result.output
