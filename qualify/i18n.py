@@ -97,9 +97,8 @@ def _format_percent(value: float, locale: str | None) -> str:
 def localised_questionnaire(questionnaire: Questionnaire, version_key: str, language: str):
     """``questionnaire`` with its texts in ``language``, built once per published version
     (``version_key``: the file's content hash) and language; localising re-validates the
-    whole model, too slow to do on every step."""
-    if language == questionnaire.language:
-        return questionnaire
+    whole model, too slow to do on every step (a French questionnaire read in French is a
+    copy too, its texts typeset)."""
     key = (questionnaire.id, version_key, language)
     cached = _LOCALISED.get(key)
     if cached is None:

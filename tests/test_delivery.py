@@ -309,7 +309,7 @@ def test_compose_sets_the_stable_message_id(app):
         message = compose(delivery, lead, b"%PDF-1.7")
         parsed = email.message_from_bytes(message.as_bytes(), policy=policy.default)
     assert parsed["Message-ID"] == "<abc.report@q.example>"
-    assert parsed["Subject"].startswith("Votre rapport : ")
+    assert parsed["Subject"].startswith("Votre rapport\u00a0: ")
     assert next(parsed.iter_attachments()).get_filename() == "rapport-BigCo.pdf"
 
 
@@ -436,7 +436,7 @@ def test_the_report_email_speaks_the_questionnaire_language_in_both_parts(app):
     with app.app_context():
         _, french = parsed(compose(a_delivery(), a_lead(language="fr"), b"%PDF"))
         _, english = parsed(compose(a_delivery(), a_lead(language="en"), b"%PDF"))
-    assert french["Subject"].startswith("Votre rapport : ")
+    assert french["Subject"].startswith("Votre rapport\u00a0: ")
     assert "Bonjour Claire" in french.get_body(("plain",)).get_content()
     html = french.get_body(("html",)).get_content()
     assert "Bonjour" in html and 'lang="fr"' in html

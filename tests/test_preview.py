@@ -124,7 +124,7 @@ def test_the_preview_speaks_the_language_asked_for(client):
     assert all(escape(q.label) in page.text for q in english.questions())
     french = client.get(f"/preview/{PAIE}?lang=fr")
     assert '<html lang="fr">' in french.text
-    assert escape("Combien de salariés compte votre entreprise ?") in french.text
+    assert escape("Combien de salariés compte votre entreprise\u202f?") in french.text
     assert "Choisir…" in french.text  # the wizard's own words, in French too
     # each page links to the other language
     assert f'href="/preview/{PAIE}?lang=en"' in french.text
@@ -278,7 +278,7 @@ def test_a_broken_edit_shows_its_mistakes_above_the_last_version_that_loaded(cli
     assert "Hint: did you mean 'label'?" in text
     assert f"{path}:{signal}:" in text and "Hint: did you mean 'timeline_3m'?" in text
     # The last good version is still shown, and still served to prospects.
-    assert "Quelle est votre fonction ?" in text
+    assert "Quelle est votre fonction\u202f?" in text
     assert client.get(f"/q/{PAIE}").status_code == 200
     # Fixed: the mistakes are gone.
     path.write_text(good)

@@ -22,7 +22,7 @@ FIRST_STEP = {"effectif": "50-249", "secteur": "manufacturing", "pays": "FR"}
 def test_the_finish_later_box_and_the_honeypot_speak_french(client):
     token = start(client, qid=PAIE, lang="fr")
     page = unescape(client.get(step_url(token, 1, PAIE)).text)
-    assert "Terminer plus tard ? Recevez un lien par e-mail" in page
+    assert "Terminer plus tard\u202f? Recevez un lien par e-mail" in page
     assert "M'envoyer un lien par e-mail" in page
     assert "Votre adresse e-mail" in page and "Laissez ce champ vide" in page
     assert "Finish later" not in page and "Leave this field empty" not in page

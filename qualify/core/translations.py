@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .questionnaire import Questionnaire, Translation
+from .typography import has_typography, typeset
 
 
 def languages(questionnaire: Questionnaire) -> tuple[str, ...]:
@@ -50,20 +51,56 @@ def localise(questionnaire: Questionnaire, language: str) -> Questionnaire:
     """The questionnaire with its prospect-facing texts in ``language``.
 
     Texts the translation leaves out fall back to the questionnaire's own; a language with
-    no translation gives the questionnaire unchanged. Localise from the original, not from
-    an already localised copy (its own texts are replaced there).
+    no translation gives the questionnaire in its own language. The texts shown take their
+    language's typography (French: unbreakable spaces before ``? : ; !``), so the wizard,
+    the report and the emails read alike. Localise from the original, not from an already
+    localised copy (its own texts are replaced there).
     """
     translation = questionnaire.translations.get(language)  # type: ignore[call-overload]
-    if language == questionnaire.language or translation is None:
+    own = language == questionnaire.language or translation is None
+    shown_in = questionnaire.language if own else language
+    if own and not has_typography(shown_in):
         return questionnaire
     data = questionnaire.model_dump(by_alias=True, exclude_unset=False)
-    apply_texts(data, translation.model_dump(include={"title", "intro"}))
-    apply_steps(data["steps"], translation)
-    apply_contact(data["contact"], translation)
-    apply_diagnostic(data["diagnostic"], translation)
-    apply_texts(data["next_step"], translation.next_step.model_dump())
-    data["language"] = language
+    if not own:
+        apply_texts(data, translation.model_dump(include={"title", "intro"}))
+        apply_steps(data["steps"], translation)
+        apply_contact(data["contact"], translation)
+        apply_diagnostic(data["diagnostic"], translation)
+        apply_texts(data["next_step"], translation.next_step.model_dump())
+        data["language"] = language
+    typeset_texts(data, shown_in)
     return Questionnaire.model_validate(data)
+
+
+#: The keys holding a text a prospect reads, in the parts of a questionnaire they see (a
+#: choice's value, a next step's url or a reason read by reps are left as written).
+_READ_KEYS = frozenset(
+    ("title", "intro", "label", "help", "placeholder", "min_label", "max_label", "consent", "text")
+)
+_READ_PARTS = ("steps", "contact", "diagnostic", "next_step")
+
+
+def typeset_texts(data: dict[str, Any], language: str) -> None:
+    """Give the prospect's texts in a dumped questionnaire ``language``'s typography (French:
+    no line break before ``?``, ``:``…)."""
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key in _READ_KEYS and isinstance(value, str):
+                    node[key] = typeset(value, language)
+                else:
+                    walk(value)
+
+    for key in ("title", "intro"):
+        if isinstance(data.get(key), str):
+            data[key] = typeset(data[key], language)
+    for part in _READ_PARTS:
+        walk(data.get(part))
 
 
 def apply_texts(target: dict[str, Any], texts: Mapping[str, Any], keys: Iterable[str] = ()) -> None:

@@ -28,6 +28,7 @@ from flask_mail import Attachment, BadHeaderError, Mail, Message
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from ..core.addresses import AddressError, check_deliverable_address, is_reserved_domain
+from ..core.typography import french_spacing
 
 #: Longest prospect-typed text put in a header; beyond it the text is cut.
 MAX_HEADER_TEXT = 80
@@ -54,6 +55,8 @@ EMAIL_TEXT: dict[str, dict[str, str]] = {
         "signature": "L'équipe qualify",
     },
 }
+# French spacing written once here rather than as invisible characters in the texts above.
+EMAIL_TEXT["fr"] = {key: french_spacing(text) for key, text in EMAIL_TEXT["fr"].items()}
 
 #: Control characters, line and paragraph separators, and the bidirectional controls (an
 #: override typed into a name reversed what follows it: the dossier subject's due time).
@@ -61,6 +64,8 @@ _CONTROL_CHARS = re.compile(
     r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+"
 )
 _ENCODED_WORD = re.compile(r"=\?")
+# Runs of whitespace, except the no-break spaces French puts before "?" or ":" in a subject.
+_BREAKABLE_SPACES = re.compile(r"[^\S\u00a0\u202f]+")
 _FILENAME_UNSAFE = re.compile(r"[^\w]+")
 # RFC 5322 specials: in a display name Flask-Mail leaves unquoted, "@" or ":" would make
 # mail clients read part of the name as an address.
@@ -156,7 +161,7 @@ def clean_header_text(value: Any, limit: int = MAX_HEADER_TEXT) -> str:
     overrides...) and encoded-word openers removed, whitespace collapsed, cut to ``limit`` characters."""
     text = _CONTROL_CHARS.sub(" ", "" if value is None else str(value))
     text = _ENCODED_WORD.sub("= ?", text)  # "=?utf-8?b?...?=" would be decoded by mail clients
-    text = " ".join(text.split())
+    text = _BREAKABLE_SPACES.sub(" ", text).strip()
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 

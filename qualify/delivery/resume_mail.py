@@ -14,6 +14,7 @@ from flask_mail import Message
 from sqlalchemy.orm import Session
 
 from ..core.translations import localise
+from ..core.typography import french_spacing
 from ..models import Delivery, Response
 from ..questionnaires import registry
 from .mailer import QualifyMessage, check_recipient, clean_header_text, render_email
@@ -37,6 +38,7 @@ RESUME_TEXT: dict[str, dict[str, str]] = {
         "signature": "L'équipe qualify",
     },
 }
+RESUME_TEXT["fr"] = {key: french_spacing(text) for key, text in RESUME_TEXT["fr"].items()}
 
 
 def build_resume_message(app: Flask, session: Session, delivery: Delivery) -> Message:

@@ -19,6 +19,7 @@ from qualify.core.colours import contrast, ink_on
 from qualify.core.diagnostic import DiagnosticResult, diagnose
 from qualify.core.questionnaire import Questionnaire, Theme
 from qualify.core.scoring import describe_answer, is_answered
+from qualify.core.typography import french_spacing
 
 #: Longest prospect-typed text a PDF shows; beyond it the text is cut with an ellipsis.
 MAX_FREE_TEXT = 600
@@ -73,6 +74,7 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "book": "Réservez votre appel",
     },
 }
+REPORT_LABELS["fr"] = {key: french_spacing(text) for key, text in REPORT_LABELS["fr"].items()}
 
 #: Labels for the signed links a dossier may carry; other keys are shown as they are.
 LINK_LABELS = {

@@ -28,7 +28,7 @@ def test_localise_replaces_the_translated_texts(full):
     assert fr.title == "Exemple de format"
     assert fr.steps[0].title == "Votre entreprise"
     size = fr.question("company_size")
-    assert size.label == "Combien de personnes travaillent dans votre entreprise ?"
+    assert size.label == "Combien de personnes travaillent dans votre entreprise\u202f?"  # typeset as French
     assert [c.label for c in size.choices] == ["1 à 49", "200–999", "1 000 ou plus"]
     assert fr.question("maturity").scale.min_label == "Tableurs"
     assert fr.contact.consent == "J'accepte."
