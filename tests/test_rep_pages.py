@@ -190,3 +190,20 @@ def test_the_rep_page_states_the_total_once_not_as_points_added(app, client, rou
     assert "<li>Total 85.5 = FIT " in page
     assert "TOTAL:" not in page
     assert "+25 FIT: Company size" in page  # the other reasons keep their points
+
+
+def test_a_bidirectional_override_in_a_name_reorders_nothing_else_on_the_rep_page(
+    app, client, session, published
+):
+    """U+202E (right-to-left override) typed into the company made a browser draw the rest of
+    the line backwards, the job title included: each typed text is isolated in a <bdi>."""
+    load_reps(session, app.config["REPS_FILE"])
+    q = published.questionnaire
+    response = start_response(session, q.id, q.version)
+    typed = contact(company="ACME\u202eexe.fdp", first_name="Eve\u202e", job_title="CTO")
+    save_answers(session, response.token, {**HOT_ANSWERS, **typed})
+    lead_id = submit_response(session, response.token, published, Settings()).lead_id
+    page = client.get(path_of(rep_links(app, lead_id)["lead"])).text
+    assert "<bdi>ACME\u202eexe.fdp</bdi> · <bdi>CTO</bdi>" in page
+    name = session.get(Lead, lead_id).name
+    assert "\u202e" in name and f"<h1><bdi>{name}</bdi></h1>" in page
