@@ -95,7 +95,8 @@ class QuestionnaireRegistry:
         # A file changed within a time stamp's grain of this scan can change again with the
         # same time stamp (two saves in one second on a file system counting seconds, or
         # in one clock tick): it is not taken as seen, and is read again at the next scan.
-        seen = {p: mtime if now - mtime > RACY_NS else RACY for p, mtime in files.items()}
+        # (A stamp far ahead of the clock is not such a file: it would be read every scan.)
+        seen = {p: RACY if abs(now - mtime) <= RACY_NS else mtime for p, mtime in files.items()}
         self._by_id, self._files, self.errors = by_id, seen, errors
 
     def get(self, questionnaire_id: str) -> Published | None:
