@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
@@ -13,6 +14,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from .config import defaults
 from .db import get_db, upgrade_database
 
 SAMPLE_REPS = Path(__file__).parent / "sample" / "reps.yaml"
@@ -64,6 +66,19 @@ def load(path: str | None) -> None:
                    f"{' (fallback owner)' if rep.is_fallback else ''}")
 
 
+def base_url_configured(app) -> bool:
+    """Whether BASE_URL was set (instance/config.py or QUALIFY_BASE_URL), not left at its
+    default."""
+    return app.config["BASE_URL"] != defaults(app.instance_path)["BASE_URL"] or bool(
+        os.environ.get("QUALIFY_BASE_URL")
+    )
+
+
+def _link_host(host: str) -> str:
+    """The host a link can name: a server bound to every interface is reached locally."""
+    return "127.0.0.1" if host in ("", "0.0.0.0", "::") else (f"[{host}]" if ":" in host else host)
+
+
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
@@ -77,15 +92,22 @@ def run(host: str, port: int, web_workers: int) -> None:
     """Set up, then serve the wizard (gunicorn) with the delivery worker beside it."""
     click.echo(initialise(current_app))
     first = sorted(p.questionnaire.id for p in current_app.extensions["qualify.questionnaires"].all())
+    env = dict(os.environ)
+    base_url = current_app.config["BASE_URL"]
+    if not base_url_configured(current_app):
+        # Links in emails (the rep's lead page, "finish later") must reach this server: with
+        # --port 5077 and no BASE_URL they pointed at the default port 5000.
+        base_url = env["QUALIFY_BASE_URL"] = f"http://{_link_host(host)}:{port}"
     children = [
-        subprocess.Popen([sys.executable, "-m", "qualify.cli", "worker"]),
+        subprocess.Popen([sys.executable, "-m", "qualify.cli", "worker"], env=env),
         subprocess.Popen([
             sys.executable, "-m", "gunicorn", "--workers", str(web_workers), "--bind",
             f"{host}:{port}", "--access-logfile", "-", "qualify:create_app()",
-        ]),
+        ], env=env),
     ]
     for questionnaire_id in first:
         click.echo(f"wizard: http://{host}:{port}/q/{questionnaire_id}")
+    click.echo(f"links in emails: {base_url} (BASE_URL)")
     click.echo(f"emails: {current_app.config['OUTBOX_DIR'] if not current_app.config['MAIL_SERVER'] else 'SMTP ' + current_app.config['MAIL_SERVER']}")
     signal.signal(signal.SIGTERM, _interrupt)
     try:

@@ -49,10 +49,10 @@ def test_qualify_run_serves_the_wizard_and_delivers_both_emails(tmp_path, questi
     env = {
         **os.environ,
         "QUALIFY_INSTANCE_PATH": str(instance),
-        "QUALIFY_BASE_URL": f"http://127.0.0.1:{port}",
         "QUALIFY_WIZARD_MIN_SECONDS": "0",  # the walk takes milliseconds, not a human's seconds
     }
-    for key in ("QUALIFY_DATABASE_URL", "QUALIFY_QUEUE_URL", "QUALIFY_MAIL_SERVER"):
+    # No BASE_URL, as on a fresh machine: the links in the emails name the port run serves.
+    for key in ("QUALIFY_DATABASE_URL", "QUALIFY_QUEUE_URL", "QUALIFY_MAIL_SERVER", "QUALIFY_BASE_URL"):
         env.pop(key, None)
     process = subprocess.Popen(
         [sys.executable, "-m", "qualify.cli", "run", "--port", str(port)],
@@ -72,6 +72,9 @@ def test_qualify_run_serves_the_wizard_and_delivers_both_emails(tmp_path, questi
         assert kinds == ["SQL", "Your report"]
         for message in messages:
             assert "BigCo Industries" in pdf_text(message)
+        [dossier] = [m for m in messages if m["Subject"].startswith("SQL")]
+        body = dossier.get_body(("plain",)).get_content()
+        assert f"Open the lead: http://127.0.0.1:{port}/rep/leads/" in body
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -80,3 +83,4 @@ def test_qualify_run_serves_the_wizard_and_delivers_both_emails(tmp_path, questi
             process.kill()
             output, _ = process.communicate()
     assert "wizard: http://127.0.0.1" in output
+    assert f"links in emails: http://127.0.0.1:{port} (BASE_URL)" in output
