@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Connection, bindparam, case, delete, select, update
+from sqlalchemy import Connection, Engine, bindparam, case, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
@@ -198,7 +198,7 @@ def _response_exists():
 
 
 def save_answers(
-    session: Session,
+    db: Session | Engine,
     token: str,
     answers: Mapping[str, object],
     step: int | None = None,
@@ -212,37 +212,53 @@ def save_answers(
     and a submit of the same response serialise (a save after the submit changes nothing);
     the furthest step only grows, in SQL; each answer is inserted or, when stored already
     (another tab, a double click), updated in the same statement.
+
+    ``db`` is a session (committed), or an engine for a page that has no ORM work (a pooled
+    connection's transaction: the session's own bookkeeping was a fifth of the save).
     """
     check_token_shape(token)
-    session.flush()  # anything pending goes first, in this transaction
-    connection = session.connection()
+    if not isinstance(db, Session):
+        with db.begin() as connection:
+            _write_step(connection, token, answers, step, consent)
+        return
+    db.flush()  # anything pending goes first, in this transaction
+    try:
+        _write_step(db.connection(), token, answers, step, consent)
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
+
+
+def _write_step(
+    connection: Connection,
+    token: str,
+    answers: Mapping[str, object],
+    step: int | None,
+    consent: bool | None,
+) -> None:
     # (bind names other than the columns': update() reserves those for its SET clause)
     params: dict[str, object] = {"b_token": token, "b_now": utcnow()}
     if step is not None:
         params["b_step"] = step
     if consent is not None:
         params["b_consent"] = consent
-    try:
-        claim = _claim_for_save(step is not None, consent is not None)
-        response_id = connection.execute(claim, params).scalar()
-        if response_id is None:
-            if connection.execute(_response_exists(), {"token": token}).first() is None:
-                raise UnknownResponseError(token)
-            raise ResponseClosedError(token)
-        kept = [
-            {"response_id": response_id, "question_id": question_id, "value": value}
-            for question_id, value in answers.items()
-            if not _is_empty(value)
-        ]
-        cleared = [question_id for question_id, value in answers.items() if _is_empty(value)]
-        if kept:
-            connection.execute(_upsert_answers(connection.dialect.name), kept)
-        if cleared:
-            connection.execute(_delete_answers(), {"response_id": response_id, "cleared": cleared})
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
+    claim = _claim_for_save(step is not None, consent is not None)
+    response_id = connection.execute(claim, params).scalar()
+    if response_id is None:
+        if connection.execute(_response_exists(), {"token": token}).first() is None:
+            raise UnknownResponseError(token)
+        raise ResponseClosedError(token)
+    kept = [
+        {"response_id": response_id, "question_id": question_id, "value": value}
+        for question_id, value in answers.items()
+        if not _is_empty(value)
+    ]
+    cleared = [question_id for question_id, value in answers.items() if _is_empty(value)]
+    if kept:
+        connection.execute(_upsert_answers(connection.dialect.name), kept)
+    if cleared:
+        connection.execute(_delete_answers(), {"response_id": response_id, "cleared": cleared})
 
 
 def submit_response(

@@ -178,7 +178,7 @@ def post_step(questionnaire_id: str, token: str, number: int):
         return save_for_later(published, response, number, form, questionnaire)
     if request.form.get("action") == "back":
         answers = answers_to_save(questionnaire, number, form, saved, hidden, valid_only=True)
-        save_answers(db_session(), token, answers)
+        save_answers(get_db(current_app).engine, token, answers)
         back = previous_step(questionnaire, {**saved, **answers}, number)
         return redirect_to("wizard.show_step", questionnaire.id, token, number=back)
     if any(bound.errors for bound in form):
@@ -186,7 +186,11 @@ def post_step(questionnaire_id: str, token: str, number: int):
     answers = answers_to_save(questionnaire, number, form, saved, hidden, valid_only=False)
     on_contact_step = is_contact_step(questionnaire, number)
     save_answers(
-        db_session(), token, answers, step=number, consent=True if on_contact_step else None
+        get_db(current_app).engine,
+        token,
+        answers,
+        step=number,
+        consent=True if on_contact_step else None,
     )
     if not on_contact_step:
         forward = next_step(questionnaire, {**saved, **answers}, number)
