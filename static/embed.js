@@ -7,6 +7,8 @@
      data-mode="popup"             a button that opens the wizard in a slide-in panel
      data-button="Take the test"   the button's label (popup mode)
      data-title="..."              the iframe's accessible title
+     data-lang="fr"                the wizard's language (else the page URL's ?lang=, else
+                                   the prospect's browser); also the close button's label
      data-min-height / data-max-height   bounds of the auto-resized height, in px
 
    The iframe gets the page's UTM parameters (utm_source ... utm_content) and its address
@@ -37,10 +39,21 @@
     }
   }
 
+  /* The language asked for: the tag's data-lang, else the page URL's ?lang= (two letters). */
+  function askedLanguage(script) {
+    var here = new URL(window.location.href);
+    var asked = (script.getAttribute("data-lang") || here.searchParams.get("lang") || "");
+    asked = asked.trim().toLowerCase().slice(0, 2);
+    return /^[a-z]{2}$/.test(asked) ? asked : "";
+  }
+
   /* The wizard's address: the questionnaire's intro page with the hidden fields. */
-  function wizardUrl(base, questionnaire) {
+  function wizardUrl(base, questionnaire, lang) {
     var url = new URL(base + "/q/" + encodeURIComponent(questionnaire));
     var here = new URL(window.location.href);
+    if (lang) {
+      url.searchParams.set("lang", lang);
+    }
     UTM.forEach(function (name) {
       var value = here.searchParams.get(name);
       if (value) {
@@ -176,7 +189,7 @@
         close.type = "button";
         close.className = "qualify-close";
         close.textContent = "\u00d7";
-        close.setAttribute("aria-label", "Close");
+        close.setAttribute("aria-label", options.french ? "Fermer" : "Close");
         setStyle(close, {
           "font-size": "1.75rem",
           "line-height": "1",
@@ -226,13 +239,18 @@
       return;
     }
     var src = new URL(script.src, window.location.href);
+    var lang = askedLanguage(script);
+    // The landing page's words for what the kit labels itself (the close button...).
+    var french = (lang || document.documentElement.lang || "").toLowerCase().slice(0, 2) === "fr";
     counter += 1;
     var options = {
       questionnaire: questionnaire,
       origin: src.origin,
-      url: wizardUrl(src.href.replace(/\/static\/embed\.js(?:[?#].*)?$/, ""), questionnaire),
+      url: wizardUrl(src.href.replace(/\/static\/embed\.js(?:[?#].*)?$/, ""), questionnaire, lang),
+      french: french,
       title: script.getAttribute("data-title") || "Questionnaire",
-      buttonLabel: script.getAttribute("data-button") || "Open the questionnaire",
+      buttonLabel:
+        script.getAttribute("data-button") || (french ? "Ouvrir le questionnaire" : "Open the questionnaire"),
       minHeight: number(script.getAttribute("data-min-height"), DEFAULT_MIN),
       maxHeight: number(script.getAttribute("data-max-height"), DEFAULT_MAX)
     };

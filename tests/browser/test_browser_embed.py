@@ -45,6 +45,7 @@ CHROMIUM = Path(os.environ.get("QUALIFY_CHROMIUM", "/usr/bin/chromium"))
 REQUIRE_BROWSER = os.environ.get("QUALIFY_REQUIRE_BROWSER") == "1"
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 QID = "customer-data-maturity"
+PAIE = "paie-rh-pme"  # French, translated into English
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -148,6 +149,10 @@ def qualify_server(tmp_path_factory, sites):
     (base / "questionnaires" / f"{QID}.yaml").write_text(
         bundled + f'\nallowed_origins: ["{landing_origin}"]\n'
     )
+    french = (ROOT / "questionnaires" / f"{PAIE}.yaml").read_text()
+    (base / "questionnaires" / f"{PAIE}.yaml").write_text(
+        french + f'\nallowed_origins: ["{landing_origin}"]\n'
+    )
     database = f"sqlite:///{base / 'qualify.db'}"
     upgrade_database(database)
     os.environ["QUALIFY_INSTANCE_PATH"] = str(base / "instance")
@@ -232,6 +237,18 @@ def pages(sites, qualify_server):
         (folder / "landing.js").write_text(LANDING_JS)
         (folder / "index.html").write_text(landing_page(qualify_url))
     (landing / "popup.html").write_text(landing_page(qualify_url, mode="popup"))
+    paie = f'data-questionnaire="{PAIE}"'
+    french_page = landing_page(qualify_url).replace('<html lang="en">', '<html lang="fr">')
+    (landing / "fr.html").write_text(french_page.replace(f'data-questionnaire="{QID}"', paie))
+    (landing / "fr-tag.html").write_text(
+        french_page.replace(f'data-questionnaire="{QID}"', paie + ' data-lang="fr"')
+    )
+    (landing / "fr-popup.html").write_text(
+        landing_page(qualify_url, mode="popup")
+        .replace('<html lang="en">', '<html lang="fr">')
+        .replace(f'data-questionnaire="{QID}"', paie)
+        .replace(' data-button="Take the test"', "")
+    )
     (landing / "foreign.html").write_text(landing_page(qualify_url, foreign=foreign_url))
     once = landing_page(qualify_url)
     tag = once[once.index('<script src="http://localhost') : once.index("</script>\n\n") + 9]
@@ -248,6 +265,9 @@ def pages(sites, qualify_server):
         "two": f"http://127.0.0.1:{port_a}/two.html",
         "foreign_url": foreign_url,
         "popup": f"http://127.0.0.1:{port_a}/popup.html",
+        "fr": f"http://127.0.0.1:{port_a}/fr.html",
+        "fr-tag": f"http://127.0.0.1:{port_a}/fr-tag.html",
+        "fr-popup": f"http://127.0.0.1:{port_a}/fr-popup.html",
         "foreign": f"http://127.0.0.1:{port_a}/foreign.html",
         "denied": f"http://127.0.0.1:{port_d}/index.html",
         "qualify": qualify_url,
@@ -683,3 +703,29 @@ def test_the_popup_mode_opens_the_wizard_in_a_panel_and_gives_focus_back(page, p
 
 def test_artifacts_folder_is_ignored_by_git():
     assert "test-artifacts/" in (ROOT / ".gitignore").read_text().split()
+
+
+def test_the_embed_asks_for_the_language_its_tag_or_page_url_names(page, pages):
+    """A marketer's data-lang (else the landing page's ?lang=) picks the wizard's language;
+    with neither, the prospect's browser does (this one asks for English)."""
+    french_title = "Votre paie et vos RH sont-elles prêtes pour la croissance\u202f?"
+    page.goto(pages["fr-tag"])
+    _element, frame = qualify_frame(page)
+    assert frame.evaluate("document.documentElement.lang") == "fr"
+    assert heading(frame) == french_title
+    page.goto(pages["fr"] + "?lang=fr&utm_source=x")
+    element, frame = qualify_frame(page)
+    assert "lang=fr" in element.get_attribute("src")
+    assert heading(frame) == french_title
+    page.goto(pages["fr"])
+    element, frame = qualify_frame(page)
+    assert "lang=" not in element.get_attribute("src")
+    assert heading(frame) == "Are your payroll and HR ready to grow?"
+
+
+def test_the_popup_on_a_french_page_labels_its_buttons_in_french(page, pages):
+    page.goto(pages["fr-popup"])
+    opener = page.wait_for_selector("button.qualify-open")
+    assert opener.inner_text() == "Ouvrir le questionnaire"
+    opener.click()
+    assert page.wait_for_selector("button.qualify-close").get_attribute("aria-label") == "Fermer"
