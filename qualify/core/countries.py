@@ -6,6 +6,7 @@ Pure: the data comes from ``pycountry`` (plain files, no service).
 from __future__ import annotations
 
 import gettext
+import unicodedata
 from functools import cache
 
 import pycountry
@@ -28,11 +29,18 @@ def country_name(code: str, language: str = "en") -> str:
 
 
 def country_options(language: str = "en") -> list[tuple[str, str]]:
-    """(code, name) pairs sorted by name, for a country select."""
+    """(code, name) pairs sorted by name as a reader alphabetises them, for a country select:
+    accents do not count ("États-Unis" among the E, not after "Zimbabwe")."""
     return sorted(
         ((code, country_name(code, language)) for code in COUNTRY_CODES),
-        key=lambda pair: pair[1].casefold(),
+        key=lambda pair: (alphabetical_key(pair[1]), pair[1]),
     )
+
+
+def alphabetical_key(name: str) -> str:
+    """``name`` without its accents, case folded: "É" and "Å" file under "e" and "a"."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 @cache

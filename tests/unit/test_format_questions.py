@@ -59,7 +59,27 @@ def test_all_249_iso_countries_are_offered_sorted_by_name():
     assert len(COUNTRY_CODES) == 249
     options = country_options("fr")
     assert ("FR", "France") in options
-    assert [name for _, name in options] == sorted((n for _, n in options), key=str.casefold)
+    assert len(options) == 249
+
+
+def names_around(options, name, before, after):
+    names = [n for _, n in options]
+    return names[names.index(name) - before : names.index(name) + after + 1]
+
+
+def test_countries_are_alphabetised_as_a_reader_does_accents_aside():
+    """A French prospect looks for "États-Unis" among the E: sorted by code point it came
+    after "Zimbabwe", with Égypte, Équateur and every Île."""
+    french = country_options("fr")
+    assert names_around(french, "États-Unis", 2, 2) == [
+        "Estonie", "Eswatini", "États-Unis", "Éthiopie", "Fidji"
+    ]  # fmt: skip
+    assert names_around(french, "Égypte", 1, 1) == ["Dominique", "Égypte", "Émirats arabes unis"]
+    assert french[-1][1] == "Zimbabwe"
+    english = country_options("en")
+    assert names_around(english, "Åland Islands", 1, 1) == [
+        "Afghanistan", "Åland Islands", "Albania"
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(("value", "level"), [(1, "none"), ("4", "mql"), (5.0, "sql")])
