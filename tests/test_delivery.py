@@ -620,3 +620,30 @@ def test_no_bidirectional_control_typed_by_a_prospect_reaches_an_email(app, cont
         for part in ("plain", "html"):
             body = message.get_body((part,)).get_content()
             assert "Marie" in body and control not in body, part
+
+
+def test_the_prospect_emails_are_signed_by_the_sender_not_by_the_software(app):
+    """A prospect of Acme Paie read "L'équipe qualify" under their report: the software's
+    name, not the company's. The sender's display name (MAIL_DEFAULT_SENDER) signs."""
+    from qualify.delivery.resume_mail import compose_resume
+
+    acme = "Acme Paie <no-reply@acme-paie.example>"
+    with app.app_context():
+        _, french = parsed(compose(a_delivery(), a_lead(language="fr"), b"%PDF", sender=acme))
+        _, english = parsed(compose(a_delivery(), a_lead(), b"%PDF", sender=acme))
+        _, resume = parsed(
+            compose_resume(
+                a_delivery("resume"),
+                title="Paie",
+                url="http://x.example/r",
+                days=30,
+                language="fr",
+                sender=acme,
+            )
+        )
+        _, unnamed = parsed(compose(a_delivery(), a_lead(), b"%PDF", sender="no-reply@x.example"))
+    assert french.get_body(("plain",)).get_content().rstrip().endswith("L'équipe Acme Paie")
+    assert "L&#39;équipe Acme Paie" in french.get_body(("html",)).get_content()
+    assert english.get_body(("plain",)).get_content().rstrip().endswith("The Acme Paie team")
+    assert resume.get_body(("plain",)).get_content().rstrip().endswith("L'équipe Acme Paie")
+    assert unnamed.get_body(("plain",)).get_content().rstrip().endswith("The qualify team")

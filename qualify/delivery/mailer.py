@@ -44,7 +44,7 @@ EMAIL_TEXT: dict[str, dict[str, str]] = {
         "report_intro": "Thank you for taking our self-diagnostic. Your personalised report is attached.",
         # The sender is a no-reply address: point at the report's own next step, not a reply.
         "report_next": "Your report ends with recommendations chosen from your answers and your next step.",
-        "signature": "The qualify team",
+        "signature": "The {team} team",
     },
     "fr": {
         "report_subject": "Votre rapport : {title}",
@@ -52,7 +52,7 @@ EMAIL_TEXT: dict[str, dict[str, str]] = {
         "greeting": "Bonjour",
         "report_intro": "Merci d'avoir répondu à notre autodiagnostic. Votre rapport personnalisé est en pièce jointe.",
         "report_next": "Votre rapport se termine par des recommandations choisies selon vos réponses et la prochaine étape.",
-        "signature": "L'équipe qualify",
+        "signature": "L'équipe {team}",
     },
 }
 # French spacing written once here rather than as invisible characters in the texts above.
@@ -234,13 +234,21 @@ def email_text(language: str | None) -> dict[str, str]:
     return EMAIL_TEXT.get(language or "en", EMAIL_TEXT["en"])
 
 
+def team_name(sender: Any) -> str:
+    """Who signs a prospect's email: the sender's name (``MAIL_DEFAULT_SENDER = "Acme Paie
+    <no-reply@acme.example>"`` signs "L'équipe Acme Paie"), else qualify."""
+    name = sender[0] if isinstance(sender, (tuple, list)) else parseaddr(sender or "")[0]
+    return clean_header_text(name, 60) or "qualify"
+
+
 def compose_report(
     delivery: Any, lead: Any, pdf_bytes: bytes, *, sender: str | None = None, title: str = ""
 ) -> Message:
     """The prospect's email: a short note in their language with the PDF report attached."""
     language = getattr(lead, "language", None) or "en"
     language = language if language in EMAIL_TEXT else "en"
-    words = email_text(language)
+    words = dict(email_text(language))
+    words["signature"] = words["signature"].format(team=team_name(sender))
     text, html = render_email(
         "report_email",
         words=words,

@@ -17,7 +17,7 @@ from ..core.translations import localise
 from ..core.typography import french_spacing
 from ..models import Delivery, Response
 from ..questionnaires import registry
-from .mailer import QualifyMessage, check_recipient, clean_header_text, render_email
+from .mailer import QualifyMessage, check_recipient, clean_header_text, render_email, team_name
 
 #: The words of the email, per response language.
 RESUME_TEXT: dict[str, dict[str, str]] = {
@@ -27,7 +27,7 @@ RESUME_TEXT: dict[str, dict[str, str]] = {
         "intro": "Here is your link to pick up where you left off in",
         "button": "Finish my questionnaire",
         "expiry": "Your answers so far are saved. The link works for {days} days.",
-        "signature": "The qualify team",
+        "signature": "The {team} team",
     },
     "fr": {
         "subject": "Votre lien pour terminer « {title} »",
@@ -35,7 +35,7 @@ RESUME_TEXT: dict[str, dict[str, str]] = {
         "intro": "Voici votre lien pour reprendre là où vous vous êtes arrêté dans",
         "button": "Terminer mon questionnaire",
         "expiry": "Vos réponses sont enregistrées. Le lien reste valable {days} jours.",
-        "signature": "L'équipe qualify",
+        "signature": "L'équipe {team}",
     },
 }
 RESUME_TEXT["fr"] = {key: french_spacing(text) for key, text in RESUME_TEXT["fr"].items()}
@@ -70,7 +70,7 @@ def compose_resume(
 ) -> Message:
     """The email itself: the link, how long it works, in the prospect's language."""
     words = {
-        key: text.format(days=days, title=clean_header_text(title))
+        key: text.format(days=days, title=clean_header_text(title), team=team_name(sender))
         for key, text in RESUME_TEXT.get(language, RESUME_TEXT["en"]).items()
     }
     text, html = render_email("resume_email", words=words, title=title, url=url)
