@@ -83,3 +83,12 @@ def test_the_french_report_email_subject_keeps_its_no_break_spaces(app):
     assert parsed["Subject"] == (
         "Votre rapport\u00a0: Votre paie et vos RH sont-elles prêtes pour la croissance\u202f?"
     )
+
+
+def test_the_intro_announces_the_steps_the_progress_counts(client):
+    """Read in the wizard: the intro said "5 courtes étapes" and step 1 "Étape 1 sur 5",
+    then a prospect with a project met "Étape 5 sur 6" (the calendar step)."""
+    intro = unescape(client.get(f"/q/{PAIE}?lang=fr").text)
+    assert "10 questions · 6 courtes étapes" in intro
+    token = start(client, qid=PAIE, lang="fr")
+    assert "Étape 1 sur 6" in unescape(client.get(step_url(token, 1, PAIE)).text)

@@ -325,7 +325,8 @@ def test_the_live_fields_follow_the_answers_being_given(client):
 def test_a_step_whose_questions_are_all_hidden_is_skipped_both_ways(client):
     token = start(client)
     post(client, token, 1, STEP_1)
-    assert "Step 2 of 4" in client.get(url(token, 2)).text  # 3 is hidden until rating is high
+    # 3 is shown if rating is high: counted until rating is answered (the total only shrinks)
+    assert "Step 2 of 5" in client.get(url(token, 2)).text
     forward = post(client, token, 2, {"rating": "2"})
     assert forward.location == url(token, 4)
     assert client.get(url(token, 3)).location == url(token, 4)
@@ -406,7 +407,7 @@ def test_the_steps_speak_the_language_chosen_at_the_start(app, client):
     english_browser = {"Accept-Language": "en"}
     page = client.get(url(token, 1), headers=english_browser).text
     assert '<html lang="fr">' in page
-    assert "Étape 1 sur 4" in page and ">Suivant</button>" in page
+    assert "Étape 1 sur 5" in page and ">Suivant</button>" in page
     assert "Taille de l&#39;entreprise" in page and '<option value="mid">Moyenne</option>' in page
     assert '<option value="DE">Allemagne</option>' in page  # country names in French
     refused = post(client, token, 1, {"country": "FR"}, headers=english_browser)

@@ -48,11 +48,33 @@ def first_shown_from(questionnaire: Questionnaire, answers: Answers, number: int
     return next(n for n in shown_steps(questionnaire, answers) if n >= number)
 
 
+def counted_steps(questionnaire: Questionnaire, answers: Answers) -> list[int]:
+    """The steps a prospect is told about: the shown ones, and those hidden only until a
+    question still to be asked is answered (an answer may show them). Counting these from
+    the start, the total can only shrink as the prospect answers: counted as hidden, the
+    intro promised 5 steps and "Step 1 of 5" became "Step 5 of 6" once a project was named.
+    """
+    shown = shown_steps(questionnaire, answers)
+    awaited = {
+        q.id
+        for q in visible_questions(questionnaire, answers)
+        if not is_answered(answers.get(q.id))
+    }
+    pending = [
+        number
+        for number, step in enumerate(questionnaire.steps, 1)
+        if number not in shown
+        and any(q.show_if and awaited & set(q.show_if.questions_named()) for q in step.questions)
+    ]
+    return sorted([*shown, *pending])
+
+
 def progress(questionnaire: Questionnaire, answers: Answers, number: int) -> tuple[int, int]:
-    """("Step n of N"): the step's position among the shown steps, and how many there are."""
+    """("Step n of N"): the step's position among the shown steps, and how many steps the
+    prospect may still meet (``counted_steps``)."""
     shown = shown_steps(questionnaire, answers)
     position = sum(1 for n in shown if n < number) + 1
-    return position, max(len(shown), position)
+    return position, max(len(counted_steps(questionnaire, answers)), position)
 
 
 def questions_on_page(

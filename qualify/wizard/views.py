@@ -45,13 +45,13 @@ from .prerender import PageValues, can_fill, step_page
 from .steps import (
     answers_to_clear,
     contact_step,
+    counted_steps,
     first_shown_from,
     hidden_on_submit,
     next_step,
     previous_step,
     progress,
     questions_on_page,
-    shown_steps,
 )
 from .theme import theme_css
 from .tokens import read_form_token, sign_form_token
@@ -116,7 +116,7 @@ def show_intro(questionnaire_id: str):
         questionnaire=questionnaire,
         hidden=read_hidden_fields(published.questionnaire, request.args),
         language=language,
-        step_count=len(shown_steps(questionnaire, {})),
+        step_count=len(counted_steps(questionnaire, {})),
     )
 
 

@@ -9,6 +9,7 @@ import pytest
 from qualify.core.loader import load_questionnaire
 from qualify.wizard.steps import (
     answers_to_clear,
+    counted_steps,
     hidden_on_submit,
     next_step,
     previous_step,
@@ -55,6 +56,18 @@ def test_a_step_with_every_question_hidden_is_skipped_and_not_counted(questionna
     assert previous_step(questionnaire, no_project, 5) == 3
     assert progress(questionnaire, no_project, 5) == (4, 5)
     assert progress(questionnaire, {"projet": "actif"}, 5) == (5, 6)
+
+
+def test_the_step_count_only_shrinks_as_the_prospect_answers(questionnaire):
+    """The calendar step waits on "projet" (step 3): until it is answered, the step counts,
+    so the intro's "6 short steps" and "Step 1 of 6" hold for a prospect with a project, and
+    one without sees the total drop to 5 — never "Step 1 of 5" then "Step 5 of 6"."""
+    assert counted_steps(questionnaire, {}) == [1, 2, 3, 4, 5, 6]
+    assert progress(questionnaire, {}, 1) == (1, 6)
+    assert progress(questionnaire, {"effectif": "50-249"}, 3) == (3, 6)
+    assert counted_steps(questionnaire, {"projet": "aucun"}) == [1, 2, 3, 5, 6]
+    assert progress(questionnaire, {"projet": "aucun"}, 5) == (4, 5)
+    assert counted_steps(questionnaire, {"projet": "actif"}) == [1, 2, 3, 4, 5, 6]
 
 
 def test_answers_to_questions_now_hidden_are_cleared(questionnaire):
