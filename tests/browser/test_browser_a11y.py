@@ -392,3 +392,17 @@ def test_the_wizards_diagnostic_panel_follows_each_answer_without_a_page_load(pa
     while organisation.inner_text() == "0%" and time.monotonic() < deadline:
         page.wait_for_timeout(50)
     assert organisation.inner_text() == "50%"  # allocated: 3 of the 6 points (role unanswered)
+
+
+def test_a_0_to_10_scale_wraps_into_equal_cells_on_a_phone(page, server):
+    """At 360 px the eleven points wrap; each keeps the same width (as flex items, the last
+    row's lone "10" stretched across the whole card)."""
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{server}/preview/{QID}")
+    labels = page.locator('.scale-point label[for^="digitalisation"]')
+    assert labels.count() == 11
+    boxes = [labels.nth(i).bounding_box() for i in range(11)]
+    rows = {round(box["y"]) for box in boxes}
+    assert len(rows) > 1  # it does wrap on a phone
+    widths = [box["width"] for box in boxes]
+    assert max(widths) - min(widths) < 1, widths
