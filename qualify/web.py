@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, send_from_directory
+from pathlib import Path
+
+from flask import Flask, abort, render_template, send_from_directory
 from flask.sessions import SessionInterface
 from werkzeug.exceptions import HTTPException
 
@@ -45,7 +47,12 @@ def init_app(app: Flask) -> None:
 
     @app.get("/static/<path:filename>")
     def static(filename: str):
-        return send_from_directory(app.config["STATIC_DIR"], filename, max_age=3600)
+        """A file of the static folder; a link in it leading outside is not served
+        (``send_from_directory`` refuses ``..`` but follows links)."""
+        folder = Path(app.config["STATIC_DIR"]).resolve()
+        if not (folder / filename).resolve().is_relative_to(folder):
+            abort(404)
+        return send_from_directory(folder, filename, max_age=3600)
 
     @app.get("/favicon.ico")
     def favicon():
