@@ -1,6 +1,6 @@
 """Text a person typed, cleaned before it is validated and stored.
 
-Control characters carry nothing a prospect or a rep means to say, and NUL in particular
+Control characters (bidirectional overrides included) carry nothing a prospect or a rep means to say, and NUL in particular
 is refused by PostgreSQL's text columns (a NUL in a name was a 500 there, and stored as is
 on SQLite). One-line inputs never hold a line break in a browser, so one that arrives
 (a script, a paste through a proxy) becomes a space; U+2028/U+2029 count as line breaks.
@@ -8,7 +8,11 @@ on SQLite). One-line inputs never hold a line break in a browser, so one that ar
 
 from __future__ import annotations
 
-_CONTROLS = [*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]
+#: Control characters, and the bidirectional embeddings, overrides and isolates: an override
+#: typed into a company drew what follows it backwards wherever it was shown (the dossier,
+#: the rep page's title); right-to-left names need none of them to display right.
+_BIDI_CONTROLS = [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+_CONTROLS = [*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, *_BIDI_CONTROLS]
 
 _ONE_LINE = {**dict.fromkeys(_CONTROLS), ord("\t"): " ", ord("\n"): " ", ord("\r"): " "}
 _ONE_LINE.update({0x2028: " ", 0x2029: " "})

@@ -43,3 +43,11 @@ def test_one_line_text_loses_control_characters_and_line_breaks():
 
 def test_multi_line_text_keeps_its_line_breaks_as_newlines():
     assert multi_line(" a\x00b\r\nc\td\re\u2029f ") == "ab\nc\td\ne\nf"
+
+
+@pytest.mark.parametrize("clean", [one_line, multi_line])
+def test_bidirectional_overrides_and_isolates_are_removed_right_to_left_text_kept(clean):
+    typed = "Acme\u202e Corp\u202c \u2067شركة\u2069 \u202bx\u202a"
+    assert clean(typed) == "Acme Corp شركة x"
+    assert clean("שלום עולם") == "שלום עולם"
+    assert clean("a\u200fb") == "a\u200fb"  # a right-to-left mark reverses nothing: kept
