@@ -151,6 +151,8 @@ MISTAKES = {
     "theme colour not hex": set_at((), "theme", {"primary_color": "blue"}),
     "logo given as a URL": set_at((), "theme", {"logo": "https://cdn.example/acme.svg"}),
     "logo not an image": set_at((), "theme", {"logo": "logos/acme.pdf"}),
+    "theme colour left empty": set_at((), "theme", {"primary_color": None}),
+    "logo left empty": set_at((), "theme", {"logo": None}),
     "allowed origin with a path": set_at((), "allowed_origins", ["https://example.com/embed"]),
 }  # fmt: skip
 

@@ -652,7 +652,20 @@ class Review(Strict):
     reason: str = "high-value or partial lead, validated by Marketing Ops"
 
 
+def _theme_values_not_null(schema: dict[str, Any]) -> None:
+    # Each key may be left out, never written empty (the loader refuses that: see below).
+    for value in schema.get("properties", {}).values():
+        kinds = [k for k in value.pop("anyOf", []) if k.get("type") != "null"]
+        if len(kinds) == 1:
+            value.update(kinds[0])
+        value.pop("default", None)
+
+
 class Theme(Strict):
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, json_schema_extra=_theme_values_not_null
+    )
+
     primary_color: HexColor | None = None
     accent_color: HexColor | None = None
     logo: StaticName | None = Field(default=None, description="A file name under static/.")
