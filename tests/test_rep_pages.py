@@ -207,3 +207,15 @@ def test_a_bidirectional_override_in_a_name_reorders_nothing_else_on_the_rep_pag
     assert "<bdi>ACME\u202eexe.fdp</bdi> · <bdi>CTO</bdi>" in page
     name = session.get(Lead, lead_id).name
     assert "\u202e" in name and f"<h1><bdi>{name}</bdi></h1>" in page
+
+
+def test_the_rep_page_names_the_rep_once_and_gives_why_this_rep_apart(app, client, routed_lead):
+    """The routing reason already starts with the rep's name: 'Routed to' read 'Camille Martin —
+    Camille Martin covers sector saas…'. Like the dossier: who (name and email), then why."""
+    rep = routed_lead.assignment.rep
+    reason = routed_lead.assignment.reason
+    assert reason.startswith(rep.name)
+    page = client.get(path_of(rep_links(app, routed_lead.id)["lead"])).text
+    assert f"{rep.name} — {rep.name}" not in page
+    assert f"<dt>Routed to</dt><dd>{rep.name} &lt;{rep.email}&gt;</dd>" in page
+    assert f"<dt>Why this rep</dt><dd>{reason}</dd>" in page
