@@ -533,3 +533,17 @@ def test_the_browsers_favicon_request_gets_an_empty_answer_not_an_error(client):
     response = client.get("/favicon.ico")
     assert (response.status_code, response.data) == (204, b"")
     assert "max-age" in response.headers["Cache-Control"]
+
+
+@pytest.mark.parametrize("field", ["company", "first_name", "email"])
+def test_a_required_contact_field_of_only_spaces_is_refused_like_an_empty_one(
+    app, client, questionnaire, field
+):
+    """'   ' was present input, so InputRequired let it through, then the strip filter stored
+    '' — a routed SQL with no company. Spaces alone are no answer: the step asks again."""
+    token, reply = walk(client, questionnaire, **{field: "   "})
+    assert reply.status_code == 422
+    label = next(f.label for f in questionnaire.contact.fields if f.name == field)
+    assert f"Please fill in your {label.lower()}." in unescape(reply.text)
+    assert count_leads(app) == 0
+    assert stored(app, token).status != "submitted"

@@ -136,6 +136,12 @@ def _presence(required: bool, message: str):
     return InputRequired(message=message) if required else Optional()
 
 
+def _text_presence(required: bool, message: str):
+    """For typed text, judged after its filters: '   ' is present input (InputRequired lets
+    it through) but strips to '' — no answer. Never for numbers, where 0 is an answer."""
+    return DataRequired(message=message) if required else Optional()
+
+
 def _upper(value):
     return one_line(value).upper() if isinstance(value, str) else value
 
@@ -232,7 +238,7 @@ def make_question_field(question: Question):
             label,
             filters=[_strip],
             validators=[
-                _presence(question.required, _("Please enter an email address.")),
+                _text_presence(question.required, _("Please enter an email address.")),
                 Length(max=254, message=_("An email address has at most 254 characters.")),
                 DeliverableEmail(),
             ],
@@ -242,7 +248,7 @@ def make_question_field(question: Question):
             label,
             filters=[_strip],
             validators=[
-                _presence(question.required, _("Please enter a phone number.")),
+                _text_presence(question.required, _("Please enter a phone number.")),
                 Length(max=40, message=_("A phone number has at most 40 characters.")),
                 PhoneNumber(),
             ],
@@ -252,7 +258,7 @@ def make_question_field(question: Question):
         label,
         filters=[multi_line if question.type == "long_text" else one_line],
         validators=[
-            _presence(question.required, _("Please fill in this field.")),
+            _text_presence(question.required, _("Please fill in this field.")),
             Length(max=question.max_length, message=length_message()),
         ],
     )
@@ -273,7 +279,7 @@ def make_contact_field(field: ContactField):
     """The unbound WTForms field for one contact field (email and phone validated)."""
     _type, _autocomplete, max_length = CONTACT_INPUTS[field.name]
     validators = [
-        _presence(field.required, _("Please fill in your %(field)s.", field=field.label.lower())),
+        _text_presence(field.required, _("Please fill in your %(field)s.", field=field.label.lower())),
         Length(max=max_length, message=length_message()),
     ]
     if field.name == "email":
