@@ -219,3 +219,10 @@ def test_the_rep_page_names_the_rep_once_and_gives_why_this_rep_apart(app, clien
     assert f"{rep.name} — {rep.name}" not in page
     assert f"<dt>Routed to</dt><dd>{rep.name} &lt;{rep.email}&gt;</dd>" in page
     assert f"<dt>Why this rep</dt><dd>{reason}</dd>" in page
+
+
+def test_the_rep_pages_phone_link_is_a_dialable_tel_uri_without_spaces(app, client, routed_lead):
+    """RFC 3966 allows no spaces in a tel: URI; the stored number is spaced for reading."""
+    assert routed_lead.phone == "+33 1 23 45 67 89"
+    page = client.get(path_of(rep_links(app, routed_lead.id)["lead"])).text
+    assert '<a href="tel:+33-1-23-45-67-89">+33 1 23 45 67 89</a>' in page

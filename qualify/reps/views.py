@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import phonenumbers
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from wtforms import Form, RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length
@@ -20,6 +21,17 @@ from ..services.feedback import (
 from .links import LinkError, read_lead_token
 
 bp = Blueprint("reps", __name__, url_prefix="/rep", template_folder="templates")
+
+
+def tel_uri(phone: str) -> str:
+    """A ``tel:`` link a phone can dial (RFC 3966: '+33-1-23-45-67-89', no spaces): the
+    stored number is formatted for reading ('+33 1 23 45 67 89')."""
+    try:
+        return phonenumbers.format_number(
+            phonenumbers.parse(phone, None), phonenumbers.PhoneNumberFormat.RFC3966
+        )
+    except phonenumbers.NumberParseException:
+        return "tel:" + "".join(c for c in phone if c.isdigit() or c == "+")
 
 
 class ContactForm(Form):
@@ -83,6 +95,7 @@ def render_lead(
             contact_form=contact_form or ContactForm(),
             feedback_form=feedback_form or FeedbackForm(),
             error=error,
+            tel_uri=tel_uri,
             # the sales team's clock, as in the dossier and its email
             local_time=lambda value: format_datetime(
                 value, current_app.config["BUSINESS_TIMEZONE"]
