@@ -312,3 +312,26 @@ def test_a_number_typed_with_separators_is_stored_as_meant(app, client, typed, s
     token = start(client)
     assert post(client, token, 1, {"employees": typed}).status_code == 303
     assert saved(app, token)["employees"] == stored
+
+
+def test_a_required_text_question_answered_with_only_spaces_is_refused(app, client):
+    """Spaces alone strip to '': no answer to a required text question (InputRequired saw
+    '   ' as input and let an empty answer through)."""
+    path = app.config["QUESTIONNAIRES_DIR"] + f"/{QID}.yaml"
+    required = OPEN_CHECK.replace(
+        """        label: "Your team's name"
+        required: false""",
+        """        label: "Your team's name\"""",
+    )
+    assert required != OPEN_CHECK
+    with open(path, "w") as file:
+        file.write(required)
+    registry(app).reload_seconds = 0
+    assert registry(app).get(QID).questionnaire.question("team_name").required
+    token = start(client)
+    reply = post(client, token, 1, {"employees": "250", "team_name": " \t  "})
+    assert reply.status_code == 422
+    assert "Please fill in this field." in reply.text
+    assert "team_name" not in saved(app, token)
+    assert post(client, token, 1, {"employees": "250", "team_name": " Data "}).status_code == 303
+    assert saved(app, token)["team_name"] == "Data"
