@@ -10,6 +10,7 @@ import click
 
 from .core.emails import is_business_email
 from .core.loader import QuestionnaireError, load_questionnaire
+from .core.questionnaire import CHOICE_TYPES
 from .core.scoring import score_answers
 from .core.stages import LeadFacts, decide_stage
 
@@ -32,6 +33,24 @@ def qualify_answers(questionnaire, answers: dict) -> dict:
         "checklist": [item.as_dict() for item in decision.checklist],
         "reasons": [str(r) for r in result.reasons] + list(decision.reasons),
     }
+
+
+def unoffered_answers(questionnaire, answers: dict) -> list[str]:
+    """Answers to a choice question that are none of its choices: scored as not answered, so
+    named, with the choices, rather than silently lowering the score (a typo, '200-99')."""
+    lines = []
+    for question_id, answer in answers.items():
+        question = questionnaire.question(question_id) if isinstance(question_id, str) else None
+        if question is None or question.type not in CHOICE_TYPES:
+            continue
+        offered = [choice.value for choice in question.choices]
+        for value in answer if isinstance(answer, list) else [answer]:
+            if str(value) not in offered:
+                lines.append(
+                    f"'{question_id}' has no answer '{value}' (scored as not answered); "
+                    f"write one of: {', '.join(offered)}"
+                )
+    return lines
 
 
 @click.command()
@@ -58,4 +77,6 @@ def score(questionnaire_file: Path, answers_file) -> None:
                      and questionnaire.question(k) is None)
     if unknown:
         click.echo(f"warning: no such question in {questionnaire.id}: {', '.join(unknown)}", err=True)
+    for line in unoffered_answers(questionnaire, answers):
+        click.echo(f"warning: {line}", err=True)
     click.echo(json.dumps(qualify_answers(questionnaire, answers), indent=2, ensure_ascii=False))
