@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from test_wizard import form_token
 from werkzeug.datastructures import MultiDict
 
 from factories import HOT_ANSWERS, contact
@@ -23,7 +24,6 @@ from qualify.services.routing import load_reps
 
 QID = "open-check"
 BUNDLED = Path(__file__).resolve().parent.parent / "questionnaires" / "customer-data-maturity.yaml"
-FORM_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 
 # A number without bounds (nothing but the parser between "nan" and the database), one-line
 # and multi-line text, a phone question, and every contact field.
@@ -105,7 +105,7 @@ def start(client) -> str:
 def post(client, token: str, number: int, data: dict):
     page = client.get(f"/q/{QID}/r/{token}/{number}")
     assert page.status_code == 200, page.location
-    signed = FORM_TOKEN.search(page.text).group(1)
+    signed = form_token(page.text)
     return client.post(f"/q/{QID}/r/{token}/{number}", data={**data, "form_token": signed})
 
 
@@ -129,7 +129,7 @@ def test_a_number_that_is_not_finite_is_refused_with_the_number_message(app, cli
     assert f'value="{typed}"' in reply.text  # what was typed stays in the box
     assert saved(app, token).get("employees") is None
     # and the live panel, which reads the same form, answers too
-    signed = FORM_TOKEN.search(reply.text).group(1)
+    signed = form_token(reply.text)
     live = client.post(f"/q/{QID}/r/{token}/live", data={"employees": typed, "form_token": signed})
     assert live.status_code == 200
 
@@ -250,13 +250,13 @@ def test_a_ticked_answer_posted_many_times_is_stored_once(app, client):
         (2, {"role": "executive", "budget": "allocated"}),
     ]:
         page = client.get(f"/q/customer-data-maturity/r/{token}/{number}")
-        signed = FORM_TOKEN.search(page.text).group(1)
+        signed = form_token(page.text)
         reply = client.post(
             f"/q/customer-data-maturity/r/{token}/{number}", data={**answers, "form_token": signed}
         )
         assert reply.status_code == 303
     page = client.get(f"/q/customer-data-maturity/r/{token}/3")
-    signed = FORM_TOKEN.search(page.text).group(1)
+    signed = form_token(page.text)
     body = [("maturity", "crm"), ("form_token", signed)]
     body += [("triggers", "hiring"), ("triggers", "migration")] * 2000
     reply = client.post(f"/q/customer-data-maturity/r/{token}/3", data=MultiDict(body))

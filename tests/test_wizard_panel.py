@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from flask import render_template
-from test_wizard import start, step_url
+from test_wizard import form_token, start, step_url
 
 from qualify.core.diagnostic import diagnose
 from qualify.core.translations import localise
@@ -70,11 +70,11 @@ def test_the_live_update_gives_the_panel_of_the_answers_being_typed(app, client)
     first = published.questionnaire.steps[0].questions[0]
     token = start(client, QID, lang="en")
     page = client.get(step_url(token, 1, QID))
-    form_token = re.search(r'name="form_token" value="([^"]+)"', page.text).group(1)
+    signed = form_token(page.text)
     for choice in (first.choices[0], first.choices[-1], first.choices[0]):
         reply = client.post(
             f"/q/{QID}/r/{token}/live",
-            data={"form_token": form_token, first.id: choice.value},
+            data={"form_token": signed, first.id: choice.value},
         )
         assert reply.status_code == 200
         expected = fresh_panel(app, published, {first.id: choice.value}, "en")
